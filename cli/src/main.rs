@@ -1,0 +1,258 @@
+//! The `participatienetwerk` command: demo, validate, rank, explain, assign.
+
+mod input;
+mod output;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use participatienetwerk::{
+    demo, validate, Config, Error, Initiative, Matcher, ReadOptions, RecordKind, Registry, Settings, Taxonomy,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Matches civic initiatives with civil servants from other municipalities.
+#[derive(Parser)]
+#[command(name = "participatienetwerk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ranks experts on a seeded synthetic data set and explains the matches.
+    Demo(DemoArgs),
+    /// Checks expert and initiative files and prints every problem.
+    Validate(ValidateArgs),
+    /// Ranks experts for every initiative.
+    Rank(RankArgs),
+    /// Explains one expert's fit for one initiative.
+    Explain(ExplainArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Number of experts.
+    #[arg(long, default_value_t = 2_000)]
+    experts: usize,
+    /// Number of initiatives.
+    #[arg(long, default_value_t = 40)]
+    initiatives: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// How many initiatives to show in full.
+    #[arg(long, default_value_t = 3)]
+    show: usize,
+    /// Experts per initiative.
+    #[arg(short, default_value_t = 3)]
+    k: usize,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Experts file (JSON array or CSV).
+    #[arg(long)]
+    experts: PathBuf,
+    /// Initiatives file (JSON array or CSV).
+    #[arg(long)]
+    initiatives: PathBuf,
+    /// Registry of merger successors and names (JSON).
+    #[arg(long)]
+    registry: Option<PathBuf>,
+    /// Taxonomy (JSON); replaces the built-in one unless it sets `extend_builtin`.
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// Scoring configuration (JSON); fields left out keep their defaults.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Skip fields the format does not know instead of reporting them.
+    #[arg(long)]
+    ignore_unknown_fields: bool,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Experts file (JSON array or CSV).
+    #[arg(long)]
+    experts: Option<PathBuf>,
+    /// Initiatives file (JSON array or CSV).
+    #[arg(long)]
+    initiatives: Option<PathBuf>,
+    /// Skip fields the format does not know instead of reporting them.
+    #[arg(long)]
+    ignore_unknown_fields: bool,
+}
+
+#[derive(Args)]
+struct RankArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Experts per initiative.
+    #[arg(short, default_value_t = 10)]
+    k: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The initiative.
+    #[arg(long)]
+    initiative_id: String,
+    /// The expert.
+    #[arg(long)]
+    expert_id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => run_demo(a),
+        Command::Validate(a) => run_validate(a),
+        Command::Rank(a) => run_rank(a),
+        Command::Explain(a) => run_explain(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {} problem(s)", e.problems().len());
+            for p in e.problems() {
+                eprintln!("  {p}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn opts(ignore: bool) -> ReadOptions {
+    ReadOptions { ignore_unknown_fields: ignore }
+}
+
+struct Loaded {
+    matcher: Matcher,
+    initiatives: Vec<Initiative>,
+}
+
+fn load(c: &Common) -> Result<Loaded, Error> {
+    let o = opts(c.ignore_unknown_fields);
+    let mut problems = Vec::new();
+    fn keep_in<T>(problems: &mut Vec<participatienetwerk::Problem>, r: Result<T, Error>) -> Option<T> {
+        r.map_err(|e| problems.extend(e.problems().iter().cloned())).ok()
+    }
+    macro_rules! keep {
+        ($e:expr) => {
+            keep_in(&mut problems, $e)
+        };
+    }
+    let experts = keep!(input::read_value(&c.experts, RecordKind::Expert).and_then(|v| validate::read_experts(v, o)));
+    let initiatives =
+        keep!(input::read_value(&c.initiatives, RecordKind::Initiative).and_then(|v| validate::read_initiatives(v, o)));
+    let registry = match &c.registry {
+        Some(p) => keep!(input::read_value(p, RecordKind::Registry).and_then(|v| validate::read_registry(v, o))),
+        None => Some(Registry::default()),
+    };
+    let taxonomy = match &c.taxonomy {
+        Some(p) => keep!(input::read_value(p, RecordKind::Taxonomy).and_then(Taxonomy::from_value).map(Some)),
+        None => Some(None),
+    };
+    let config = match &c.config {
+        Some(p) => keep!(input::read_value(p, RecordKind::Config).and_then(Config::from_value)),
+        None => Some(Config::default()),
+    };
+    match (experts, initiatives, registry, taxonomy, config) {
+        (Some(experts), Some(initiatives), Some(registry), Some(taxonomy), Some(config)) if problems.is_empty() => {
+            let matcher = Matcher::new(experts, Settings { registry, taxonomy, config })?;
+            Ok(Loaded { matcher, initiatives })
+        }
+        _ => Err(Error::Invalid(problems)),
+    }
+}
+
+fn run_validate(a: ValidateArgs) -> Result<ExitCode, Error> {
+    let o = opts(a.ignore_unknown_fields);
+    let mut problems = Vec::new();
+    let mut counts = Vec::new();
+    for (path, kind) in [(&a.experts, RecordKind::Expert), (&a.initiatives, RecordKind::Initiative)] {
+        let Some(path) = path else { continue };
+        let read = input::read_value(path, kind).and_then(|v| match kind {
+            RecordKind::Expert => validate::read_experts(v, o).map(|x| x.len()),
+            _ => validate::read_initiatives(v, o).map(|x| x.len()),
+        });
+        match read {
+            Ok(n) => counts.push(format!("{n} {} records in {}", if kind == RecordKind::Expert { "expert" } else { "initiative" }, path.display())),
+            Err(e) => problems.extend(e.problems().iter().cloned()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    for c in counts {
+        println!("ok: {c}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_rank(a: RankArgs) -> Result<ExitCode, Error> {
+    let l = load(&a.common)?;
+    let bar = output::progress(l.initiatives.len());
+    let results = l.matcher.rank_many_with(&l.initiatives, a.k, |done| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    output::rankings(&l.initiatives, &results, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_explain(a: ExplainArgs) -> Result<ExitCode, Error> {
+    let l = load(&a.common)?;
+    let initiative = l.initiatives.iter().find(|i| i.id == a.initiative_id).ok_or_else(|| {
+        Error::single(
+            participatienetwerk::Problem::new(
+                participatienetwerk::Code::UnknownId,
+                RecordKind::Initiative,
+                "id",
+                "is not in the initiatives file",
+            )
+            .with_id(Some(&a.initiative_id)),
+        )
+    })?;
+    let e = l.matcher.explain(initiative, &a.expert_id)?;
+    output::explanation(&e, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
+    let started = std::time::Instant::now();
+    let data = demo::generate(&demo::DemoSpec { experts: a.experts, initiatives: a.initiatives, seed: a.seed });
+    let generated = started.elapsed();
+    let registry = data.registry.clone();
+    let t = std::time::Instant::now();
+    let matcher = Matcher::new(data.experts, Settings { registry: registry.clone(), ..Settings::default() })?;
+    let built = t.elapsed();
+    let t = std::time::Instant::now();
+    let results = matcher.rank_many(&data.initiatives, a.k)?;
+    let ranked = t.elapsed();
+    output::demo(&output::DemoReport {
+        matcher: &matcher,
+        initiatives: &data.initiatives,
+        results: &results,
+        registry: &registry,
+        shared_services: &data.shared_services,
+        show: a.show,
+        k: a.k,
+        timings: [generated, built, ranked],
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,254 @@
+//! Printing results as tables, JSON or CSV. Tables go to stdout; progress to stderr.
+
+use crate::Format;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, Registry, Via};
+use serde::Serialize;
+use std::time::Duration;
+
+/// A progress bar on stderr for runs long enough to need one; hidden when
+/// stderr is not a terminal.
+pub fn progress(total: usize) -> ProgressBar {
+    if total < 1_000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} initiatives ({eta} left)") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn via(v: Via) -> &'static str {
+    match v {
+        Via::Exact => "exact",
+        Via::Synonym => "synonym",
+        Via::Broader => "broader",
+        Via::Narrower => "narrower",
+        Via::Related => "related",
+        Via::Fuzzy => "fuzzy",
+        Via::None => "none",
+    }
+}
+
+fn print_json(v: &impl Serialize) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: {e}"),
+    }
+}
+
+fn need_lines(m: &Match, indent: &str) {
+    for n in &m.needs {
+        match &n.skill {
+            Some(skill) => println!(
+                "{indent}{:<40} <- {:<44} {:<8} sim {:.2} x level {:.2} = +{:.4}",
+                n.need,
+                skill,
+                via(n.via),
+                n.similarity,
+                n.level_factor,
+                n.contribution
+            ),
+            None => println!("{indent}{:<40} <- (not covered)", n.need),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RankRow<'a> {
+    initiative_id: &'a str,
+    matches: &'a [Match],
+}
+
+/// Prints the rankings of many initiatives.
+pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Format) {
+    match format {
+        Format::Json => {
+            let rows: Vec<RankRow> = initiatives
+                .iter()
+                .zip(results)
+                .map(|(i, m)| RankRow { initiative_id: &i.id, matches: m })
+                .collect();
+            print_json(&rows);
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let _ = w.write_record(["initiative_id", "rank", "expert_id", "score", "explanation"]);
+            for (i, ms) in initiatives.iter().zip(results) {
+                for (r, m) in ms.iter().enumerate() {
+                    let explanation: Vec<String> = m
+                        .needs
+                        .iter()
+                        .map(|n| match &n.skill {
+                            Some(s) => format!("{} <- {} ({} {:.2})", n.need, s, via(n.via), n.similarity),
+                            None => format!("{} <- none", n.need),
+                        })
+                        .collect();
+                    let _ = w.write_record([
+                        i.id.as_str(),
+                        &(r + 1).to_string(),
+                        &m.expert_id,
+                        &m.score.to_string(),
+                        &explanation.join(" | "),
+                    ]);
+                }
+            }
+            let _ = w.flush();
+        }
+        Format::Table => {
+            for (i, ms) in initiatives.iter().zip(results) {
+                println!("{} {} [{}]", i.id, i.title, i.municipality);
+                if ms.is_empty() {
+                    println!("  (no eligible expert with a fitting skill)");
+                }
+                for (r, m) in ms.iter().enumerate() {
+                    println!("  {:>2}. {:<14} {:.4}", r + 1, m.expert_id, m.score);
+                    need_lines(m, "        ");
+                }
+            }
+        }
+    }
+}
+
+/// Prints one explanation.
+pub fn explanation(e: &Explanation, format: Format) {
+    match (format, e) {
+        (Format::Json | Format::Csv, _) => print_json(e),
+        (Format::Table, Explanation::Match(m)) => {
+            println!("{} for {}: score {:.4}", m.expert_id, m.initiative_id, m.score);
+            need_lines(m, "  ");
+            if let Some(d) = m.distance_km {
+                println!("  distance {d:.1} km, factor {:.3}", m.distance_factor);
+            }
+        }
+        (Format::Table, Explanation::Exclusion(x)) => {
+            let reason = serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            println!("{} is not eligible for {}: {reason} — {}", x.expert_id, x.initiative_id, x.detail);
+        }
+    }
+}
+
+/// Everything the demo prints.
+pub struct DemoReport<'a> {
+    pub matcher: &'a Matcher,
+    pub initiatives: &'a [Initiative],
+    pub results: &'a [Vec<Match>],
+    pub registry: &'a Registry,
+    pub shared_services: &'a [(String, Vec<String>)],
+    pub show: usize,
+    pub k: usize,
+    /// Generating, building, ranking.
+    pub timings: [Duration; 3],
+}
+
+/// The current code of a possibly merged municipality — resolved here
+/// independently of the engine, to check its output.
+fn current<'a>(registry: &'a Registry, mut code: &'a str) -> &'a str {
+    for _ in 0..=registry.successors.len() {
+        match registry.successors.get(code) {
+            Some(next) => code = next,
+            None => break,
+        }
+    }
+    code
+}
+
+fn named(registry: &Registry, code: &str) -> String {
+    match registry.names.get(code) {
+        Some(n) => format!("{code} {n}"),
+        None => code.to_owned(),
+    }
+}
+
+/// Prints the demo report; fails if any listed match breaks the rule.
+pub fn demo(r: &DemoReport) -> Result<(), Error> {
+    let experts = r.matcher.experts();
+    let by_id: std::collections::HashMap<&str, &participatienetwerk::Expert> =
+        experts.iter().map(|e| (e.id.as_str(), e)).collect();
+    let municipalities: std::collections::BTreeSet<&str> =
+        experts.iter().flat_map(|e| e.municipalities.iter().map(String::as_str)).collect();
+    let shared = experts.iter().filter(|e| e.municipalities.len() > 1).count();
+    let merged = experts.iter().filter(|e| e.municipalities.iter().any(|m| r.registry.successors.contains_key(m))).count();
+    println!("Participatienetwerk demo");
+    println!(
+        "{} experts from {} municipalities ({} work for a shared-service organisation, {} still carry a pre-merger code), {} initiatives, {} distinct skill labels",
+        experts.len(),
+        municipalities.len(),
+        shared,
+        merged,
+        r.initiatives.len(),
+        r.matcher.label_count()
+    );
+    println!(
+        "generated in {:.0} ms, index built in {:.0} ms, {} initiatives ranked (top {}) in {:.0} ms",
+        r.timings[0].as_secs_f64() * 1e3,
+        r.timings[1].as_secs_f64() * 1e3,
+        r.initiatives.len(),
+        r.k,
+        r.timings[2].as_secs_f64() * 1e3
+    );
+    let service_of = |e: &participatienetwerk::Expert| {
+        r.shared_services
+            .iter()
+            .find(|(_, ms)| e.municipalities.len() > 1 && e.municipalities.iter().all(|m| ms.contains(m)))
+            .map(|(n, _)| format!(" ({n})"))
+            .unwrap_or_default()
+    };
+    let mut violations = 0;
+    for (i, ms) in r.initiatives.iter().zip(r.results) {
+        let home = current(r.registry, &i.municipality);
+        for m in ms {
+            if let Some(e) = by_id.get(m.expert_id.as_str()) {
+                if e.municipalities.iter().any(|c| current(r.registry, c) == home) {
+                    violations += 1;
+                }
+            }
+        }
+    }
+    for (i, ms) in r.initiatives.iter().zip(r.results).take(r.show) {
+        println!();
+        println!("{} \"{}\" in {}", i.id, i.title, named(r.registry, &i.municipality));
+        let needs: Vec<String> = i
+            .needs
+            .iter()
+            .map(|n| format!("{} (weight {}{})", n.label, n.weight, if n.required { ", required" } else { "" }))
+            .collect();
+        println!("  needs: {}", needs.join("; "));
+        for (rank, m) in ms.iter().enumerate() {
+            let works: Vec<String> = by_id
+                .get(m.expert_id.as_str())
+                .map(|e| e.municipalities.iter().map(|c| named(r.registry, c)).collect())
+                .unwrap_or_default();
+            let org = by_id.get(m.expert_id.as_str()).map(|e| service_of(e)).unwrap_or_default();
+            println!("  {}. {}  score {:.4}  works for {}{}", rank + 1, m.expert_id, m.score, works.join(", "), org);
+            need_lines(m, "       ");
+        }
+        let detailed = r.matcher.rank_detailed(i, r.k)?;
+        for x in detailed.excluded.iter().take(3) {
+            let reason = serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            println!("  excluded {}: {reason} — {}", x.expert_id, x.detail);
+        }
+    }
+    let with_match = r.results.iter().filter(|m| !m.is_empty()).count();
+    let tops: Vec<f64> = r.results.iter().filter_map(|m| m.first().map(|x| x.score)).collect();
+    let mean = if tops.is_empty() { 0.0 } else { tops.iter().sum::<f64>() / tops.len() as f64 };
+    println!();
+    println!(
+        "summary: {} of {} initiatives have a match, mean best score {:.3}; matches checked against the different-municipality rule: {} listed, {} violations",
+        with_match,
+        r.initiatives.len(),
+        mean,
+        r.results.iter().map(Vec::len).sum::<usize>(),
+        violations
+    );
+    if violations > 0 {
+        return Err(Error::single(participatienetwerk::Problem::new(
+            participatienetwerk::Code::SameMunicipality,
+            participatienetwerk::RecordKind::Input,
+            "",
+            format!("{violations} listed matches break the different-municipality rule"),
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Every number that shapes a score, with its documented default.
+//!
+//! Load from JSON with [`Config::from_value`]; any field may be left out.
+
+use crate::error::{Code, Error, Problem, RecordKind, Result};
+use crate::validate::{self, Value};
+use serde::{Deserialize, Serialize};
+
+/// Scoring and eligibility settings. `Config::default()` is the documented default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// String similarity below this counts as no match (default 0.8). Edit
+    /// similarity of labels of about 20 characters falls below 0.8 after four
+    /// edits, where unrelated labels start to meet.
+    pub fuzzy_cutoff: f64,
+    /// Similarity of two labels of the same concept (default 1.0).
+    pub synonym_similarity: f64,
+    /// Similarity when the skill's concept is one step broader than the need's;
+    /// each further step multiplies again (default 0.8).
+    pub broader_similarity: f64,
+    /// Similarity when the skill's concept is one step narrower than the need's;
+    /// each further step multiplies again (default 0.7). Lower than broader: a
+    /// specialist in one part covers less of a general need than a generalist does.
+    pub narrower_similarity: f64,
+    /// Similarity of concepts linked as related (default 0.6).
+    pub related_similarity: f64,
+    /// Similarity of concepts that share a broader concept (default 0.5); reported as `related`.
+    pub sibling_similarity: f64,
+    /// Most broader/narrower steps followed (default 2).
+    pub max_hops: u32,
+    /// Strength of a link from a label that contains a concept's label rather
+    /// than being one ("subsidie aanvragen" contains "subsidie"; default 0.85).
+    pub contained_factor: f64,
+    /// How much the skill level weighs: a skill at level `l` (at or above the
+    /// need's minimum) counts `1 - level_weight * (5 - l) / 4` (default 0.2, so
+    /// level 1 counts 0.8 and level 5 counts 1).
+    pub level_weight: f64,
+    /// Each level a skill falls short of the need's `min_level` multiplies its
+    /// contribution by this (default 0.5).
+    pub below_min_level_factor: f64,
+    /// Also exclude experts from the initiative's municipality when they live
+    /// there (`home_municipality`; default true).
+    pub exclude_home_municipality: bool,
+    /// Exclude experts who do not speak the initiative's language, when both are known (default true).
+    pub check_language: bool,
+    /// How much distance lowers a score, 0..=1 (default 0: distance is reported
+    /// but does not change the score). The factor is
+    /// `1 - distance_weight * min(1, km / scale)` with `scale` the expert's
+    /// `max_distance_km` or [`Config::distance_scale_km`]; remote experts get 1.
+    pub distance_weight: f64,
+    /// Distance at which the distance factor bottoms out when the expert gives
+    /// no `max_distance_km` (default 100 km).
+    pub distance_scale_km: f64,
+    /// Matches scoring at or below this are not listed (default 0).
+    pub min_score: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            fuzzy_cutoff: 0.8,
+            synonym_similarity: 1.0,
+            broader_similarity: 0.8,
+            narrower_similarity: 0.7,
+            related_similarity: 0.6,
+            sibling_similarity: 0.5,
+            max_hops: 2,
+            contained_factor: 0.85,
+            level_weight: 0.2,
+            below_min_level_factor: 0.5,
+            exclude_home_municipality: true,
+            check_language: true,
+            distance_weight: 0.0,
+            distance_scale_km: 100.0,
+            min_score: 0.0,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a config from a [`Value`]; fields left out keep their default.
+    pub fn from_value(v: Value) -> Result<Config> {
+        let c: Config = validate::read_strict(v, RecordKind::Config)?;
+        c.check()?;
+        Ok(c)
+    }
+
+    /// Checks every field's range.
+    pub fn check(&self) -> Result<()> {
+        let mut out = Vec::new();
+        let unit = [
+            ("fuzzy_cutoff", self.fuzzy_cutoff),
+            ("synonym_similarity", self.synonym_similarity),
+            ("broader_similarity", self.broader_similarity),
+            ("narrower_similarity", self.narrower_similarity),
+            ("related_similarity", self.related_similarity),
+            ("sibling_similarity", self.sibling_similarity),
+            ("contained_factor", self.contained_factor),
+            ("level_weight", self.level_weight),
+            ("below_min_level_factor", self.below_min_level_factor),
+            ("distance_weight", self.distance_weight),
+            ("min_score", self.min_score),
+        ];
+        for (name, x) in unit {
+            if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
+                out.push(Problem::new(Code::InvalidNumber, RecordKind::Config, name, format!("must be 0..=1, got {x}")));
+            }
+        }
+        if !(self.fuzzy_cutoff > 0.0) {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "fuzzy_cutoff",
+                format!("must be above 0 (0 would let every label match every other), got {}", self.fuzzy_cutoff),
+            ));
+        }
+        if !(self.distance_scale_km.is_finite() && self.distance_scale_km > 0.0) {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "distance_scale_km",
+                format!("must be finite and > 0, got {}", self.distance_scale_km),
+            ));
+        }
+        if self.max_hops > 10 {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "max_hops",
+                format!("must be 0..=10, got {}", self.max_hops),
+            ));
+        }
+        if out.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(out))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_config_keeps_defaults() {
+        let v = validate::parse_json(r#"{"fuzzy_cutoff": 0.9}"#, "config").unwrap();
+        let c = Config::from_value(v).unwrap();
+        assert_eq!(c.fuzzy_cutoff, 0.9);
+        assert_eq!(c.broader_similarity, Config::default().broader_similarity);
+    }
+
+    #[test]
+    fn misspelt_config_field_is_an_error_with_a_suggestion() {
+        let v = validate::parse_json(r#"{"fuzzy_cutof": 0.9}"#, "config").unwrap();
+        let e = Config::from_value(v).unwrap_err();
+        assert_eq!(e.code(), Code::UnknownField);
+        assert!(e.to_string().contains("did you mean `fuzzy_cutoff`?"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected() {
+        let c = Config { level_weight: 1.5, distance_scale_km: f64::NAN, ..Config::default() };
+        let e = c.check().unwrap_err();
+        assert_eq!(e.problems().len(), 2);
+    }
+}

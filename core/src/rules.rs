@@ -1,0 +1,340 @@
+//! Eligibility: the different-municipality rule and its companions
+//! (capacity, language, travel distance).
+//!
+//! An expert never supports an initiative in a municipality the expert works
+//! for — after both sides' codes are resolved through the registry of merger
+//! successors, and counting every municipality of a shared-service
+//! organisation. A failed rule is an [`Exclusion`](crate::Exclusion) with a
+//! reason and a detail, never a low score.
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::{Expert, Initiative, Location, Reason, Registry};
+use crate::validate;
+use std::collections::HashMap;
+
+/// A municipality code as its number (`GM0363` → 363).
+pub type Code = u16;
+
+/// Number of a code already known to be valid.
+pub fn code_number(code: &str) -> Code {
+    code.get(2..).and_then(|d| d.parse().ok()).unwrap_or(0)
+}
+
+/// Code text of a number (363 → `GM0363`).
+pub fn code_text(code: Code) -> String {
+    format!("GM{code:04}")
+}
+
+/// Resolves merged municipalities to their current code and names codes.
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
+    current: HashMap<Code, Code>,
+    names: HashMap<Code, String>,
+}
+
+impl Resolver {
+    /// Validates the registry and resolves every successor chain once.
+    pub fn new(registry: &Registry) -> Result<Resolver> {
+        let problems = validate::check_registry(registry);
+        if !problems.is_empty() {
+            return Err(crate::Error::Invalid(problems));
+        }
+        let step: HashMap<Code, Code> =
+            registry.successors.iter().map(|(a, b)| (code_number(a), code_number(b))).collect();
+        let current = step
+            .keys()
+            .map(|&start| {
+                let mut cur = start;
+                // Chains are acyclic (checked above), so this ends within |step| steps.
+                while let Some(&next) = step.get(&cur) {
+                    cur = next;
+                }
+                (start, cur)
+            })
+            .collect();
+        let names = registry.names.iter().map(|(c, n)| (code_number(c), n.clone())).collect();
+        Ok(Resolver { current, names })
+    }
+
+    /// The current code of a possibly merged municipality.
+    pub fn resolve(&self, code: Code) -> Code {
+        self.current.get(&code).copied().unwrap_or(code)
+    }
+
+    /// `GM0363 Amsterdam`, or just the code when no name is known.
+    pub fn describe(&self, code: Code) -> String {
+        match self.names.get(&code) {
+            Some(n) => format!("{} {n}", code_text(code)),
+            None => code_text(code),
+        }
+    }
+}
+
+/// What the rules need to know of an expert, in compact form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertFacts {
+    /// Codes as given.
+    pub municipalities: Box<[Code]>,
+    /// Home code as given.
+    pub home: Option<Code>,
+    /// See [`Expert::max_initiatives`].
+    pub max_initiatives: u32,
+    /// See [`Expert::hours_per_month`].
+    pub hours_per_month: Option<f64>,
+    /// See [`Expert::languages`].
+    pub languages: Box<[Box<str>]>,
+    /// See [`Expert::location`].
+    pub location: Option<Location>,
+    /// See [`Expert::max_distance_km`].
+    pub max_distance_km: Option<f64>,
+    /// See [`Expert::remote`].
+    pub remote: Option<bool>,
+}
+
+impl ExpertFacts {
+    /// Facts of a validated expert.
+    pub fn of(e: &Expert) -> ExpertFacts {
+        ExpertFacts {
+            municipalities: e.municipalities.iter().map(|m| code_number(m)).collect(),
+            home: e.home_municipality.as_deref().map(code_number),
+            max_initiatives: e.max_initiatives,
+            hours_per_month: e.hours_per_month,
+            languages: e.languages.iter().map(|l| l.as_str().into()).collect(),
+            location: e.location,
+            max_distance_km: e.max_distance_km,
+            remote: e.remote,
+        }
+    }
+
+    /// Writes the facts back into an expert record (skills left empty).
+    pub fn to_expert(&self, id: &str) -> Expert {
+        Expert {
+            id: id.to_owned(),
+            municipalities: self.municipalities.iter().map(|&c| code_text(c)).collect(),
+            home_municipality: self.home.map(code_text),
+            skills: Vec::new(),
+            max_initiatives: self.max_initiatives,
+            hours_per_month: self.hours_per_month,
+            languages: self.languages.iter().map(|l| l.to_string()).collect(),
+            location: self.location,
+            max_distance_km: self.max_distance_km,
+            remote: self.remote,
+        }
+    }
+}
+
+/// What the rules need to know of an initiative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitiativeFacts {
+    /// Code as given.
+    pub municipality: Code,
+    /// Code after merger resolution.
+    pub current: Code,
+    /// See [`Initiative::language`].
+    pub language: Option<String>,
+    /// See [`Initiative::location`].
+    pub location: Option<Location>,
+}
+
+impl InitiativeFacts {
+    /// Facts of a validated initiative.
+    pub fn of(i: &Initiative, resolver: &Resolver) -> InitiativeFacts {
+        let municipality = code_number(&i.municipality);
+        InitiativeFacts { municipality, current: resolver.resolve(municipality), language: i.language.clone(), location: i.location }
+    }
+}
+
+/// Great-circle distance in km (haversine, mean Earth radius).
+pub fn distance_km(a: Location, b: Location) -> f64 {
+    const R: f64 = 6371.0088;
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.lon - a.lon).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * R * h.sqrt().min(1.0).asin()
+}
+
+/// Whether an expert works for (or, when configured, lives in) the initiative's
+/// municipality. This is the different-municipality rule alone; every path
+/// that pairs an expert with an initiative goes through [`eligibility`],
+/// which starts with it.
+pub fn same_municipality(e: &ExpertFacts, i: &InitiativeFacts, resolver: &Resolver, config: &Config) -> bool {
+    e.municipalities.iter().any(|&m| resolver.resolve(m) == i.current)
+        || (config.exclude_home_municipality && e.home.is_some_and(|h| resolver.resolve(h) == i.current))
+}
+
+fn successor_note(given: Code, current: Code) -> String {
+    if given == current {
+        String::new()
+    } else {
+        format!(" (via successor of {})", code_text(given))
+    }
+}
+
+/// The outcome of the eligibility rules for an eligible pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Eligible {
+    /// Distance when both locations are known.
+    pub distance_km: Option<f64>,
+    /// Factor the distance applies to the score.
+    pub distance_factor: f64,
+}
+
+/// Checks every rule in a fixed order (municipality, capacity, language,
+/// distance) and reports the first that fails.
+pub fn eligibility(
+    e: &ExpertFacts,
+    i: &InitiativeFacts,
+    resolver: &Resolver,
+    config: &Config,
+) -> std::result::Result<Eligible, (Reason, String)> {
+    if let Some(&m) = e.municipalities.iter().find(|&&m| resolver.resolve(m) == i.current) {
+        let mut detail = format!("works for {}{}", resolver.describe(i.current), successor_note(m, i.current));
+        if i.municipality != i.current {
+            detail.push_str(&format!("; the initiative's {} is now {}", code_text(i.municipality), code_text(i.current)));
+        }
+        return Err((Reason::SameMunicipality, detail));
+    }
+    if config.exclude_home_municipality {
+        if let Some(h) = e.home.filter(|&h| resolver.resolve(h) == i.current) {
+            let detail = format!("lives in {}{}", resolver.describe(i.current), successor_note(h, i.current));
+            return Err((Reason::SameMunicipality, detail));
+        }
+    }
+    if e.max_initiatives == 0 {
+        return Err((Reason::NoCapacity, "max_initiatives is 0".into()));
+    }
+    if e.hours_per_month == Some(0.0) {
+        return Err((Reason::NoCapacity, "hours_per_month is 0".into()));
+    }
+    if config.check_language && !e.languages.is_empty() {
+        if let Some(lang) = &i.language {
+            if !e.languages.iter().any(|l| **l == **lang) {
+                let spoken: Vec<&str> = e.languages.iter().map(|l| &**l).collect();
+                return Err((Reason::Language, format!("speaks {}; the initiative works in {lang}", spoken.join(", "))));
+            }
+        }
+    }
+    let distance = match (e.location, i.location) {
+        (Some(a), Some(b)) => Some(distance_km(a, b)),
+        _ => None,
+    };
+    let remote = e.remote == Some(true);
+    if let (Some(d), Some(max)) = (distance, e.max_distance_km) {
+        if d > max && !remote {
+            return Err((Reason::TooFar, format!("{d:.1} km away; travels at most {max} km and does not work remotely")));
+        }
+    }
+    let distance_factor = match distance {
+        Some(d) if config.distance_weight > 0.0 && !remote => {
+            let scale = e.max_distance_km.filter(|m| *m > 0.0).unwrap_or(config.distance_scale_km);
+            1.0 - config.distance_weight * (d / scale).min(1.0)
+        }
+        _ => 1.0,
+    };
+    Ok(Eligible { distance_km: distance, distance_factor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        serde_json::from_str(
+            r#"{"successors": {"GM0457": "GM0363", "GM9001": "GM0457"}, "names": {"GM0363": "Amsterdam", "GM0457": "Weesp"}}"#,
+        )
+        .unwrap()
+    }
+
+    fn expert(m: &[&str]) -> ExpertFacts {
+        ExpertFacts::of(&Expert {
+            id: "e".into(),
+            municipalities: m.iter().map(|s| s.to_string()).collect(),
+            home_municipality: None,
+            skills: vec![],
+            max_initiatives: 1,
+            hours_per_month: None,
+            languages: vec![],
+            location: None,
+            max_distance_km: None,
+            remote: None,
+        })
+    }
+
+    fn initiative(m: &str, r: &Resolver) -> InitiativeFacts {
+        InitiativeFacts { municipality: code_number(m), current: r.resolve(code_number(m)), language: None, location: None }
+    }
+
+    #[test]
+    fn successors_resolve_transitively_on_both_sides() {
+        let r = Resolver::new(&registry()).unwrap();
+        let c = Config::default();
+        assert_eq!(r.resolve(9001), 363);
+        let e = expert(&["GM9001"]);
+        let err = eligibility(&e, &initiative("GM0363", &r), &r, &c).unwrap_err();
+        assert_eq!(err, (Reason::SameMunicipality, "works for GM0363 Amsterdam (via successor of GM9001)".into()));
+        let e = expert(&["GM0363"]);
+        let err = eligibility(&e, &initiative("GM0457", &r), &r, &c).unwrap_err();
+        assert_eq!(err.0, Reason::SameMunicipality);
+        assert!(err.1.ends_with("the initiative's GM0457 is now GM0363"), "{}", err.1);
+        assert!(eligibility(&expert(&["GM0344"]), &initiative("GM0363", &r), &r, &c).is_ok());
+    }
+
+    #[test]
+    fn every_municipality_of_a_shared_service_counts() {
+        let r = Resolver::default();
+        let e = expert(&["GM0373", "GM0383", "GM0399"]);
+        for m in ["GM0373", "GM0383", "GM0399"] {
+            assert!(same_municipality(&e, &initiative(m, &r), &r, &Config::default()));
+        }
+        assert!(!same_municipality(&e, &initiative("GM0450", &r), &r, &Config::default()));
+    }
+
+    #[test]
+    fn home_municipality_is_configurable() {
+        let r = Resolver::default();
+        let mut e = expert(&["GM0344"]);
+        e.home = Some(363);
+        let on = Config::default();
+        let off = Config { exclude_home_municipality: false, ..Config::default() };
+        assert_eq!(eligibility(&e, &initiative("GM0363", &r), &r, &on).unwrap_err().1, "lives in GM0363");
+        assert!(eligibility(&e, &initiative("GM0363", &r), &r, &off).is_ok());
+    }
+
+    #[test]
+    fn capacity_language_and_distance() {
+        let r = Resolver::default();
+        let c = Config::default();
+        let mut i = initiative("GM0344", &r);
+        let mut e = expert(&["GM0363"]);
+        e.max_initiatives = 0;
+        assert_eq!(eligibility(&e, &i, &r, &c).unwrap_err().0, Reason::NoCapacity);
+        e.max_initiatives = 2;
+        e.languages = vec!["en".into()].into();
+        i.language = Some("nl".into());
+        assert_eq!(eligibility(&e, &i, &r, &c).unwrap_err(), (Reason::Language, "speaks en; the initiative works in nl".into()));
+        e.languages = vec!["en".into(), "nl".into()].into();
+        e.location = Some(Location { lat: 52.37, lon: 4.90 });
+        i.location = Some(Location { lat: 51.44, lon: 5.47 });
+        e.max_distance_km = Some(60.0);
+        assert_eq!(eligibility(&e, &i, &r, &c).unwrap_err().0, Reason::TooFar);
+        e.remote = Some(true);
+        let ok = eligibility(&e, &i, &r, &c).unwrap();
+        assert!((ok.distance_km.unwrap() - 110.0).abs() < 5.0, "{:?}", ok.distance_km);
+        assert_eq!(ok.distance_factor, 1.0);
+    }
+
+    #[test]
+    fn distance_factor_when_weighted() {
+        let r = Resolver::default();
+        let c = Config { distance_weight: 0.5, ..Config::default() };
+        let mut e = expert(&["GM0363"]);
+        let mut i = initiative("GM0344", &r);
+        e.location = Some(Location { lat: 52.0, lon: 5.0 });
+        i.location = Some(Location { lat: 52.0, lon: 5.0 });
+        assert_eq!(eligibility(&e, &i, &r, &c).unwrap().distance_factor, 1.0);
+        i.location = Some(Location { lat: 54.0, lon: 5.0 });
+        assert_eq!(eligibility(&e, &i, &r, &c).unwrap().distance_factor, 0.5);
+    }
+}

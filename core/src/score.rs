@@ -1,0 +1,279 @@
+//! Need/skill fit and its explanation.
+//!
+//! For each need the expert's best skill counts: label similarity (taxonomy
+//! relation or string likeness) times a level factor. The fit is the
+//! need-weighted mean of those, times the distance factor. Contributions are
+//! summed in ascending order so the score does not depend on the order of the
+//! needs, and every path (ranking, explanation, reverse ranking, assignment)
+//! computes it with the same functions, so the same pair always gets the same
+//! bits.
+
+use crate::config::Config;
+use crate::model::{Initiative, Match, NeedMatch, Via};
+use crate::rules::{Eligible, InitiativeFacts, Resolver};
+use crate::taxonomy::{Reach, Taxonomy, Term};
+
+/// One need, analysed once per query.
+#[derive(Debug, Clone)]
+pub struct NeedQuery {
+    /// The need's label as given.
+    pub label: String,
+    /// Its analysed form.
+    pub term: Term,
+    /// Concepts it reaches.
+    pub reach: Reach,
+    /// Weight divided by the sum of weights.
+    pub share: f64,
+    /// Minimum level.
+    pub min_level: u8,
+    /// Whether an expert must cover it.
+    pub required: bool,
+}
+
+/// An initiative analysed for scoring.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The initiative's id.
+    pub id: String,
+    /// What the rules need.
+    pub facts: InitiativeFacts,
+    /// The needs, in the initiative's order.
+    pub needs: Vec<NeedQuery>,
+}
+
+/// Sum of values in ascending order: the same multiset gives the same bits in any order.
+pub fn ordered_sum(values: &mut [f64]) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    values.iter().sum()
+}
+
+impl Query {
+    /// Analyses a validated initiative.
+    pub fn new(i: &Initiative, taxonomy: &Taxonomy, resolver: &Resolver, config: &Config) -> Query {
+        let mut weights: Vec<f64> = i.needs.iter().map(|n| n.weight).collect();
+        let total = ordered_sum(&mut weights);
+        let needs = i
+            .needs
+            .iter()
+            .map(|n| {
+                let term = taxonomy.term(&n.label, config);
+                let reach = taxonomy.reach(&term.links, config);
+                NeedQuery {
+                    label: n.label.clone(),
+                    term,
+                    reach,
+                    share: n.weight / total,
+                    min_level: n.min_level,
+                    required: n.required,
+                }
+            })
+            .collect();
+        Query { id: i.id.clone(), facts: InitiativeFacts::of(i, resolver), needs }
+    }
+}
+
+/// Similarity of a need and a skill label in [0, 1], and how they met.
+pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via) {
+    let (a, b) = (&need.term.label, &skill.label);
+    if a.key == b.key {
+        return (1.0, Via::Exact);
+    }
+    let mut best = (0.0, Via::None);
+    for link in &skill.links {
+        if let Some((factor, via)) = need.reach.get(link.concept) {
+            let s = factor * link.strength;
+            if s > best.0 || (s == best.0 && via < best.1) {
+                best = (s, via);
+            }
+        }
+    }
+    let dice = a.dice(b);
+    let mut fuzzy = if dice >= config.fuzzy_cutoff { dice } else { 0.0 };
+    let longest = a.len.max(b.len) as f64;
+    // Edit similarity can only reach the cut-off when the distance is at most
+    // (1 - cutoff) * longest; the histogram bound rules most pairs out cheaply.
+    if longest > 0.0 && f64::from(a.distance_bound(b)) <= (1.0 - config.fuzzy_cutoff) * longest + 1e-9 {
+        let edit = strsim::normalized_levenshtein(&a.text, &b.text);
+        if edit >= config.fuzzy_cutoff && edit > fuzzy {
+            fuzzy = edit;
+        }
+    }
+    if fuzzy > best.0 {
+        best = (fuzzy, Via::Fuzzy);
+    }
+    best
+}
+
+/// Factor for a skill level against a need's minimum level.
+pub fn level_factor(level: u8, min_level: u8, config: &Config) -> f64 {
+    let base = 1.0 - config.level_weight * f64::from(5 - level.min(5)) / 4.0;
+    if level < min_level {
+        base * config.below_min_level_factor.powi(i32::from(min_level - level))
+    } else {
+        base
+    }
+}
+
+/// How one need is covered by an expert's best skill.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cover {
+    /// Similarity times level factor.
+    pub value: f64,
+    /// Label similarity.
+    pub similarity: f64,
+    /// Level factor.
+    pub level_factor: f64,
+    /// How the labels met.
+    pub via: Via,
+    /// Position of the skill in the expert's list.
+    pub skill: Option<usize>,
+}
+
+impl Cover {
+    /// No skill covers the need.
+    pub const NONE: Cover = Cover { value: 0.0, similarity: 0.0, level_factor: 0.0, via: Via::None, skill: None };
+}
+
+/// The best skill for each need: highest value, then earliest skill.
+pub fn covers(query: &Query, skills: &[(&Term, u8)], config: &Config) -> Vec<Cover> {
+    query
+        .needs
+        .iter()
+        .map(|need| {
+            let mut best = Cover::NONE;
+            for (pos, (term, level)) in skills.iter().enumerate() {
+                let (sim, via) = similarity(need, term, config);
+                if sim <= 0.0 {
+                    continue;
+                }
+                let lf = level_factor(*level, need.min_level, config);
+                let value = sim * lf;
+                if value > best.value {
+                    best = Cover { value, similarity: sim, level_factor: lf, via, skill: Some(pos) };
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// The first required need that is not covered, if any.
+pub fn uncovered_required<'q>(query: &'q Query, values: impl Iterator<Item = f64>) -> Option<&'q str> {
+    query.needs.iter().zip(values).find(|(n, v)| n.required && *v <= 0.0).map(|(n, _)| n.label.as_str())
+}
+
+/// Contribution of each need: its weight share times its value times the distance factor.
+fn contribution(need: &NeedQuery, value: f64, distance_factor: f64) -> f64 {
+    need.share * value * distance_factor
+}
+
+/// The score from per-need values. The single place a score is computed.
+pub fn score(query: &Query, values: &[f64], distance_factor: f64) -> f64 {
+    let mut c: Vec<f64> = query.needs.iter().zip(values).map(|(n, &v)| contribution(n, v, distance_factor)).collect();
+    ordered_sum(&mut c)
+}
+
+/// A cheap upper bound on [`score`] (the distance factor is at most 1), for pruning.
+pub fn score_bound(query: &Query, values: &[f64]) -> f64 {
+    let s: f64 = query.needs.iter().zip(values).map(|(n, &v)| n.share * v).sum();
+    // Summation order changes the last bits; the margin keeps the bound safe.
+    s * (1.0 + 1e-12) + 1e-15
+}
+
+/// The explained match of an eligible expert.
+pub fn explain(
+    query: &Query,
+    expert_id: &str,
+    skill_labels: &[&str],
+    covers: &[Cover],
+    eligible: Eligible,
+) -> Match {
+    let values: Vec<f64> = covers.iter().map(|c| c.value).collect();
+    let needs = query
+        .needs
+        .iter()
+        .zip(covers)
+        .map(|(n, c)| NeedMatch {
+            need: n.label.clone(),
+            skill: c.skill.map(|p| skill_labels[p].to_owned()),
+            via: c.via,
+            similarity: c.similarity,
+            level_factor: c.level_factor,
+            contribution: contribution(n, c.value, eligible.distance_factor),
+        })
+        .collect();
+    Match {
+        initiative_id: query.id.clone(),
+        expert_id: expert_id.to_owned(),
+        score: score(query, &values, eligible.distance_factor),
+        needs,
+        distance_km: eligible.distance_km,
+        distance_factor: eligible.distance_factor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Need;
+
+    fn query(needs: &[(&str, f64, u8)]) -> Query {
+        let i = Initiative {
+            id: "i".into(),
+            municipality: "GM0344".into(),
+            title: String::new(),
+            description: String::new(),
+            needs: needs
+                .iter()
+                .map(|&(l, w, m)| Need { label: l.into(), weight: w, min_level: m, required: false })
+                .collect(),
+            experts_wanted: 1,
+            hours_needed: None,
+            language: None,
+            location: None,
+        };
+        Query::new(&i, &Taxonomy::builtin(), &Resolver::default(), &Config::default())
+    }
+
+    #[test]
+    fn exact_labels_score_one_at_level_five() {
+        let c = Config::default();
+        let q = query(&[("Omgevingsvergunning", 1.0, 1)]);
+        let t = Taxonomy::builtin().term("omgevingsvergunningen", &c);
+        let cv = covers(&q, &[(&t, 5)], &c);
+        assert_eq!(cv[0].via, Via::Exact);
+        assert_eq!(cv[0].value, 1.0);
+        assert_eq!(score(&q, &[cv[0].value], 1.0), 1.0);
+    }
+
+    #[test]
+    fn typos_meet_fuzzily_and_noise_does_not() {
+        let c = Config::default();
+        let q = query(&[("omgevingsvergunning", 1.0, 1)]);
+        let typo = Taxonomy::builtin().term("omgevingsvregunning", &c);
+        let (s, via) = similarity(&q.needs[0], &typo, &c);
+        assert_eq!(via, Via::Fuzzy);
+        assert!(s > 0.85 && s < 1.0, "{s}");
+        let noise = Taxonomy::builtin().term("kinderopvang", &c);
+        assert_eq!(similarity(&q.needs[0], &noise, &c), (0.0, Via::None));
+    }
+
+    #[test]
+    fn level_below_minimum_shrinks() {
+        let c = Config::default();
+        assert_eq!(level_factor(5, 1, &c), 1.0);
+        assert_eq!(level_factor(1, 1, &c), 0.8);
+        assert_eq!(level_factor(3, 3, &c), 0.9);
+        assert_eq!(level_factor(2, 4, &c), 0.85 * 0.25);
+    }
+
+    #[test]
+    fn weights_share_the_score_whatever_the_order() {
+        let a = query(&[("a", 2.0, 1), ("b", 1.0, 1), ("c", 0.1, 1)]);
+        let b = query(&[("c", 0.1, 1), ("a", 2.0, 1), ("b", 1.0, 1)]);
+        let va = [0.3, 0.7, 0.9];
+        let vb = [0.9, 0.3, 0.7];
+        assert_eq!(score(&a, &va, 1.0).to_bits(), score(&b, &vb, 1.0).to_bits());
+        assert!(score_bound(&a, &va) >= score(&a, &va, 1.0));
+    }
+}

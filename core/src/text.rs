@@ -1,0 +1,321 @@
+//! Label normalisation for Dutch (and English) skill and need labels.
+//!
+//! A label becomes a [`Label`] with two forms:
+//!
+//! * `text`: lowercase, diacritics removed, punctuation to single spaces —
+//!   the surface form that the edit-distance comparison uses, so typos still meet;
+//! * `key`: the sorted set of stems of its content words, after stop words are
+//!   dropped and compounds are split into known words. "omgevingsvergunning",
+//!   "Omgevingsvergunningen" and "vergunning omgeving" share the key
+//!   `omgev vergunn`, so they compare as equal.
+//!
+//! Compound splitting uses a fixed dictionary (the taxonomy's words), never the
+//! experts' own labels: a label's key must not depend on which other labels a
+//! Matcher happens to hold, or adding an expert could change another's score.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Number of buckets in a [`Label`]'s character histogram.
+const HIST: usize = 32;
+
+/// Shortest dictionary word used as a compound part. Shorter parts split
+/// ordinary words into nonsense ("beleid" into "be" + "leid").
+const MIN_PART: usize = 3;
+
+/// Linking sounds between compound parts ("omgeving-s-vergunning",
+/// "zon-ne-panelen", "bedrijf-s-leven", "boek-en-kast").
+const LINKERS: [&str; 6] = ["s", "e", "en", "n", "ne", "er"];
+
+/// Plural endings of a compound's last part.
+const PLURALS: [&str; 3] = ["en", "s", "n"];
+
+/// The analysed form of a label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// Normalised surface form.
+    pub text: String,
+    /// Sorted, de-duplicated stems of the content words, joined by spaces.
+    pub key: String,
+    /// Hashes of the stems in `key`, sorted.
+    pub tokens: Vec<u64>,
+    /// Character counts of `text` per bucket, for a cheap edit-distance bound.
+    pub hist: [u8; HIST],
+    /// Length of `text` in characters.
+    pub len: u32,
+}
+
+/// Turns labels into [`Label`]s. Built from a taxonomy's stop words and word list.
+#[derive(Clone)]
+pub struct Normalizer {
+    stopwords: HashSet<String>,
+    words: HashSet<String>,
+    longest_word: usize,
+    stemmer: std::sync::Arc<Stemmer>,
+}
+
+impl std::fmt::Debug for Normalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Normalizer").field("stopwords", &self.stopwords.len()).field("words", &self.words.len()).finish()
+    }
+}
+
+/// Lowercase, strip diacritics, turn everything but letters and digits into
+/// single spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.nfkd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Whether a label has no letter or digit at all.
+pub fn is_blank_label(s: &str) -> bool {
+    !s.chars().any(char::is_alphanumeric)
+}
+
+fn token_hash(stem: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    stem.hash(&mut h);
+    h.finish()
+}
+
+fn bucket(c: char) -> usize {
+    match c {
+        'a'..='z' => c as usize - 'a' as usize,
+        '0'..='9' => 26,
+        ' ' => 27,
+        _ => 28 + (c as usize % 4),
+    }
+}
+
+impl Normalizer {
+    /// A normaliser with these stop words and compound-splitting words (both folded on the way in).
+    pub fn new<'a>(stopwords: impl IntoIterator<Item = &'a str>, words: impl IntoIterator<Item = &'a str>) -> Self {
+        let stopwords: HashSet<String> = stopwords.into_iter().map(fold).filter(|w| !w.is_empty()).collect();
+        let words: HashSet<String> =
+            words.into_iter().flat_map(|w| fold(w).split(' ').map(str::to_owned).collect::<Vec<_>>()).collect();
+        let words: HashSet<String> =
+            words.into_iter().filter(|w| w.chars().count() >= MIN_PART && !stopwords.contains(w)).collect();
+        let longest_word = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        Normalizer { stopwords, words, longest_word, stemmer: std::sync::Arc::new(Stemmer::create(Algorithm::Dutch)) }
+    }
+
+    /// Whether a folded word is a stop word.
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.contains(word)
+    }
+
+    /// Splits a folded word into known words, with linking sounds removed.
+    /// Returns the word itself when it cannot be split completely into two or
+    /// more known words (a known compound is still split, so that it meets
+    /// its parts written apart).
+    pub fn split_compound<'w>(&self, word: &'w str) -> Vec<&'w str> {
+        let n = word.len();
+        if n < 2 * MIN_PART || !word.is_ascii() {
+            return vec![word];
+        }
+        // best[i]: fewest parts covering word[..i], with the start of the last part.
+        let mut best: Vec<Option<(u32, usize, usize)>> = vec![None; n + 1];
+        best[0] = Some((0, 0, 0));
+        for i in MIN_PART..=n {
+            for j in i.saturating_sub(self.longest_word + 2)..=i - MIN_PART {
+                let Some((parts, _, _)) = best[j] else { continue };
+                if j == 0 && i == n {
+                    continue; // the whole word as one part is no split
+                }
+                let piece = &word[j..i];
+                let stem_end = if self.words.contains(piece) {
+                    Some(i)
+                } else if i < n {
+                    LINKERS.iter().find_map(|l| {
+                        let core = piece.strip_suffix(l)?;
+                        (core.len() >= MIN_PART && self.words.contains(core)).then_some(j + core.len())
+                    })
+                } else {
+                    // A plural last part ("...vergunningen"): the stemmer folds it later.
+                    PLURALS
+                        .iter()
+                        .filter_map(|p| piece.strip_suffix(p))
+                        .any(|core| core.len() >= MIN_PART && self.words.contains(core))
+                        .then_some(i)
+                };
+                if let Some(end) = stem_end {
+                    let cand = (parts + 1, j, end);
+                    if best[i].is_none_or(|b| cand.0 < b.0) {
+                        best[i] = Some(cand);
+                    }
+                }
+            }
+        }
+        let Some((parts, _, _)) = best[n] else { return vec![word] };
+        if parts < 2 {
+            return vec![word];
+        }
+        let mut out = Vec::with_capacity(parts as usize);
+        let mut i = n;
+        while i > 0 {
+            let Some((_, j, end)) = best[i] else { break };
+            out.push(&word[j..end]);
+            i = j;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Stem of one folded word.
+    pub fn stem(&self, word: &str) -> String {
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            word.to_owned()
+        } else {
+            self.stemmer.stem(word).into_owned()
+        }
+    }
+
+    /// Analyse a label.
+    pub fn label(&self, raw: &str) -> Label {
+        let text = fold(raw);
+        let mut stems: Vec<String> = Vec::new();
+        for word in text.split(' ').filter(|w| !w.is_empty() && !self.is_stopword(w)) {
+            for part in self.split_compound(word) {
+                stems.push(self.stem(part));
+            }
+        }
+        if stems.is_empty() {
+            // A label of stop words only ("de", "en") still needs a key.
+            stems = text.split(' ').filter(|w| !w.is_empty()).map(|w| self.stem(w)).collect();
+        }
+        stems.sort_unstable();
+        stems.dedup();
+        let mut tokens: Vec<u64> = stems.iter().map(|s| token_hash(s)).collect();
+        tokens.sort_unstable();
+        tokens.dedup();
+        let mut hist = [0u8; HIST];
+        let mut len = 0u32;
+        for c in text.chars() {
+            let b = &mut hist[bucket(c)];
+            *b = b.saturating_add(1);
+            len += 1;
+        }
+        Label { key: stems.join(" "), text, tokens, hist, len }
+    }
+}
+
+impl Label {
+    /// A lower bound on the Levenshtein distance between the two `text`s:
+    /// each edit changes at most one character count up and one down.
+    pub fn distance_bound(&self, other: &Label) -> u32 {
+        let (mut more, mut fewer) = (0u32, 0u32);
+        for (a, b) in self.hist.iter().zip(other.hist.iter()) {
+            if a > b {
+                more += u32::from(a - b);
+            } else {
+                fewer += u32::from(b - a);
+            }
+        }
+        more.max(fewer).max(self.len.abs_diff(other.len))
+    }
+
+    /// Dice coefficient of the two stem sets.
+    pub fn dice(&self, other: &Label) -> f64 {
+        let total = self.tokens.len() + other.tokens.len();
+        if total == 0 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut common) = (0, 0, 0usize);
+        while i < self.tokens.len() && j < other.tokens.len() {
+            match self.tokens[i].cmp(&other.tokens[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (2 * common) as f64 / total as f64
+    }
+
+    /// Whether every stem of `part` is a stem of `self`.
+    pub fn contains_all(&self, part: &[u64]) -> bool {
+        part.iter().all(|t| self.tokens.binary_search(t).is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm() -> Normalizer {
+        Normalizer::new(
+            ["de", "het", "voor", "van", "en"],
+            ["omgeving", "vergunning", "vergunningen", "omgevingsvergunning", "zon", "panelen", "paneel", "subsidie", "verlening", "buurt", "huis"],
+        )
+    }
+
+    #[test]
+    fn folds_case_diacritics_and_punctuation() {
+        assert_eq!(fold("  Coöperatie -- Énergie/Zon!! "), "cooperatie energie zon");
+        assert_eq!(fold("Wmo-consulent"), "wmo consulent");
+        assert_eq!(fold("…"), "");
+    }
+
+    #[test]
+    fn plural_compound_and_word_order_meet() {
+        let n = norm();
+        let a = n.label("omgevingsvergunning");
+        let b = n.label("Omgevingsvergunningen");
+        let c = n.label("vergunning omgeving");
+        assert_eq!(a.key, b.key);
+        assert_eq!(a.key, c.key);
+        assert_eq!(a.tokens.len(), 2);
+    }
+
+    #[test]
+    fn splits_with_linking_sounds() {
+        let n = norm();
+        assert_eq!(n.split_compound("zonnepanelen"), vec!["zon", "panelen"]);
+        assert_eq!(n.split_compound("subsidieverlening"), vec!["subsidie", "verlening"]);
+        assert_eq!(n.split_compound("buurthuis"), vec!["buurt", "huis"]);
+        assert_eq!(n.split_compound("zonnebloem"), vec!["zonnebloem"]);
+        assert_eq!(n.label("zonnepanelen").key, n.label("panelen voor de zon").key);
+    }
+
+    #[test]
+    fn stop_words_only_still_give_a_key() {
+        let n = norm();
+        assert!(!n.label("de").key.is_empty());
+    }
+
+    #[test]
+    fn distance_bound_never_exceeds_the_distance() {
+        let n = norm();
+        let pairs = [("omgevingsvergunning", "omgevingsvergunnig"), ("wmo", "avg"), ("subsidie", "subsidies aanvragen")];
+        for (a, b) in pairs {
+            let (la, lb) = (n.label(a), n.label(b));
+            assert!(la.distance_bound(&lb) as usize <= strsim::levenshtein(&la.text, &lb.text), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn dice_counts_shared_stems() {
+        let n = norm();
+        assert_eq!(n.label("subsidie verlening").dice(&n.label("subsidieverlening")), 1.0);
+        assert_eq!(n.label("subsidie aanvraag").dice(&n.label("subsidieverlening")), 0.5);
+    }
+}
