@@ -139,7 +139,7 @@ fn main() -> ExitCode {
 }
 
 fn opts(ignore: bool) -> ReadOptions {
-    ReadOptions { ignore_unknown_fields: ignore }
+    ReadOptions { ignore_unknown_fields: ignore, ..ReadOptions::default() }
 }
 
 struct Loaded {

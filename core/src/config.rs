@@ -54,6 +54,8 @@ pub struct Config {
     pub distance_scale_km: f64,
     /// Matches scoring at or below this are not listed (default 0).
     pub min_score: f64,
+    /// Global assignment settings.
+    pub assign: crate::assign::AssignConfig,
 }
 
 impl Default for Config {
@@ -74,6 +76,7 @@ impl Default for Config {
             distance_weight: 0.0,
             distance_scale_km: 100.0,
             min_score: 0.0,
+            assign: crate::assign::AssignConfig::default(),
         }
     }
 }
@@ -131,6 +134,7 @@ impl Config {
                 format!("must be 0..=10, got {}", self.max_hops),
             ));
         }
+        self.assign.check(&mut out);
         if out.is_empty() {
             Ok(())
         } else {

@@ -130,7 +130,11 @@ impl std::fmt::Debug for Matcher {
 impl Matcher {
     /// Validates the experts and settings and builds the index.
     pub fn new(experts: Vec<Expert>, settings: Settings) -> Result<Matcher> {
-        let mut problems = validate::check_experts(&experts);
+        Matcher::build(experts, settings, true)
+    }
+
+    pub(crate) fn build(experts: Vec<Expert>, settings: Settings, require_skills: bool) -> Result<Matcher> {
+        let mut problems = validate::check_experts_with(&experts, require_skills);
         if experts.len() > validate::MAX_EXPERTS {
             problems.push(crate::error::Problem::new(
                 crate::error::Code::TooMany,

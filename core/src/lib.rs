@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod assign;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -60,6 +61,7 @@ pub mod taxonomy;
 pub mod text;
 pub mod validate;
 
+pub use assign::{assign, Assignment};
 pub use config::Config;
 pub use error::{Code, Error, Problem, RecordKind, Result};
 pub use index::{Matcher, MatcherData, Settings};

@@ -353,10 +353,19 @@ impl Matcher {
     pub fn rank(&self, initiative: &Initiative, k: usize) -> Result<Vec<Match>> {
         check_k(k)?;
         let q = self.query(initiative)?;
-        Ok(self.with_scratch(|s| {
-            let (top, _) = self.top(&q, k, false, s);
-            self.matches(&q, &top)
-        }))
+        Ok(self.ranked(&q, k))
+    }
+
+    fn ranked(&self, q: &Query, k: usize) -> Vec<Match> {
+        self.with_scratch(|s| {
+            let (top, _) = self.top(q, k, false, s);
+            self.matches(q, &top)
+        })
+    }
+
+    /// [`Matcher::rank`] for an initiative already validated, with any `k`.
+    pub(crate) fn rank_unchecked(&self, initiative: &Initiative, k: usize) -> Vec<Match> {
+        self.ranked(&Query::new(initiative, &self.taxonomy, &self.resolver, &self.settings.config), k)
     }
 
     /// Like [`Matcher::rank`], plus the `k` best-fitting experts that were
@@ -392,11 +401,7 @@ impl Matcher {
         }
         let done = std::sync::atomic::AtomicUsize::new(0);
         let one = |i: &Initiative| {
-            let q = Query::new(i, &self.taxonomy, &self.resolver, &self.settings.config);
-            let out = self.with_scratch(|s| {
-                let (top, _) = self.top(&q, k, false, s);
-                self.matches(&q, &top)
-            });
+            let out = self.rank_unchecked(i, k);
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             out
         };

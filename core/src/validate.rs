@@ -56,6 +56,9 @@ pub struct ReadOptions {
     /// Skip fields the format does not know instead of reporting them, for
     /// records that are knowingly wider (a table with `name` and `email` columns).
     pub ignore_unknown_fields: bool,
+    /// Accept experts without skills and initiatives without needs, for
+    /// assignment with scores the caller brings ([`crate::assign::ScoredEdge`]).
+    pub labels_optional: bool,
 }
 
 /// The known field names of a record, nested.
@@ -93,6 +96,7 @@ const INITIATIVE: Shape = Shape::Object(&[
     ("language", Shape::Leaf),
     ("location", LOCATION),
 ]);
+const EDGE: Shape = Shape::Object(&[("initiative_id", Shape::Leaf), ("expert_id", Shape::Leaf), ("score", Shape::Leaf)]);
 const REGISTRY: Shape = Shape::Object(&[("successors", Shape::Leaf), ("names", Shape::Leaf)]);
 
 /// Strips `Option`/newtype wrappers that some front-ends put around values.
@@ -337,6 +341,7 @@ fn kind_noun(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Expert => "expert",
         RecordKind::Initiative => "initiative",
+        RecordKind::Edge => "edge",
         _ => "input",
     }
 }
@@ -353,7 +358,7 @@ fn finish<T>(value: T, problems: Vec<Problem>) -> Result<T> {
 pub fn read_experts(v: Value, opts: ReadOptions) -> Result<Vec<Expert>> {
     let mut problems = Vec::new();
     let experts = read_list(v, &EXPERT, RecordKind::Expert, MAX_EXPERTS, opts, &mut problems);
-    problems.extend(check_experts(&experts));
+    problems.extend(check_experts_with(&experts, !opts.labels_optional));
     finish(experts, problems)
 }
 
@@ -361,8 +366,16 @@ pub fn read_experts(v: Value, opts: ReadOptions) -> Result<Vec<Expert>> {
 pub fn read_initiatives(v: Value, opts: ReadOptions) -> Result<Vec<Initiative>> {
     let mut problems = Vec::new();
     let initiatives = read_list(v, &INITIATIVE, RecordKind::Initiative, MAX_INITIATIVES, opts, &mut problems);
-    problems.extend(check_initiatives(&initiatives));
+    problems.extend(check_initiatives_with(&initiatives, !opts.labels_optional));
     finish(initiatives, problems)
+}
+
+/// Reads scored candidate edges (`initiative_id`, `expert_id`, `score`);
+/// ids and scores are checked against the records by [`crate::assign`].
+pub fn read_edges(v: Value, opts: ReadOptions) -> Result<Vec<crate::assign::ScoredEdge>> {
+    let mut problems = Vec::new();
+    let edges = read_list(v, &EDGE, RecordKind::Edge, crate::assign::MAX_CANDIDATES, opts, &mut problems);
+    finish(edges, problems)
 }
 
 /// Reads and validates one expert.
@@ -534,6 +547,11 @@ impl Checker<'_> {
 
 /// Value checks (pass 3) for one expert.
 pub fn check_expert(e: &Expert, index: Option<usize>, out: &mut Vec<Problem>) {
+    check_expert_with(e, index, true, out)
+}
+
+/// [`check_expert`], with skills optional (for scores the caller brings).
+pub fn check_expert_with(e: &Expert, index: Option<usize>, require_skills: bool, out: &mut Vec<Problem>) {
     let id = (!e.id.trim().is_empty()).then_some(e.id.as_str());
     let mut c = Checker { kind: RecordKind::Expert, id, index, out };
     c.id(&e.id);
@@ -546,6 +564,9 @@ pub fn check_expert(e: &Expert, index: Option<usize>, out: &mut Vec<Problem>) {
     }
     if let Some(h) = &e.home_municipality {
         c.municipality("home_municipality", h);
+    }
+    if require_skills && e.skills.is_empty() {
+        c.push(Code::EmptyList, "skills", "must list at least one skill");
     }
     c.count("skills", e.skills.len(), MAX_SKILLS, "skills");
     for (i, s) in e.skills.iter().enumerate().take(MAX_SKILLS) {
@@ -568,12 +589,20 @@ pub fn check_expert(e: &Expert, index: Option<usize>, out: &mut Vec<Problem>) {
 
 /// Value checks (pass 3) for one initiative.
 pub fn check_initiative(i: &Initiative, index: Option<usize>, out: &mut Vec<Problem>) {
+    check_initiative_with(i, index, true, out)
+}
+
+/// [`check_initiative`], with needs optional (for scores the caller brings).
+pub fn check_initiative_with(i: &Initiative, index: Option<usize>, require_needs: bool, out: &mut Vec<Problem>) {
     let id = (!i.id.trim().is_empty()).then_some(i.id.as_str());
     let mut c = Checker { kind: RecordKind::Initiative, id, index, out };
     c.id(&i.id);
     c.municipality("municipality", &i.municipality);
     c.text("title", &i.title, MAX_TITLE_CHARS, None);
     c.text("description", &i.description, MAX_DESCRIPTION_CHARS, None);
+    if require_needs && i.needs.is_empty() {
+        c.push(Code::EmptyList, "needs", "must list at least one need");
+    }
     c.count("needs", i.needs.len(), MAX_NEEDS, "needs");
     for (j, n) in i.needs.iter().enumerate().take(MAX_NEEDS) {
         c.text(&format!("needs[{j}].label"), &n.label, MAX_LABEL_CHARS, Some(Code::EmptyLabel));
@@ -613,9 +642,14 @@ fn duplicates<'a>(kind: RecordKind, ids: impl Iterator<Item = &'a str>, out: &mu
 
 /// Value checks for a set of experts, including duplicate ids.
 pub fn check_experts(experts: &[Expert]) -> Vec<Problem> {
+    check_experts_with(experts, true)
+}
+
+/// [`check_experts`], with skills optional (for scores the caller brings).
+pub fn check_experts_with(experts: &[Expert], require_skills: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, e) in experts.iter().enumerate() {
-        check_expert(e, Some(i), &mut out);
+        check_expert_with(e, Some(i), require_skills, &mut out);
     }
     duplicates(RecordKind::Expert, experts.iter().map(|e| e.id.as_str()), &mut out);
     out
@@ -623,9 +657,14 @@ pub fn check_experts(experts: &[Expert]) -> Vec<Problem> {
 
 /// Value checks for a set of initiatives, including duplicate ids.
 pub fn check_initiatives(initiatives: &[Initiative]) -> Vec<Problem> {
+    check_initiatives_with(initiatives, true)
+}
+
+/// [`check_initiatives`], with needs optional (for scores the caller brings).
+pub fn check_initiatives_with(initiatives: &[Initiative], require_needs: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     for (i, x) in initiatives.iter().enumerate() {
-        check_initiative(x, Some(i), &mut out);
+        check_initiative_with(x, Some(i), require_needs, &mut out);
     }
     duplicates(RecordKind::Initiative, initiatives.iter().map(|x| x.id.as_str()), &mut out);
     out
@@ -709,7 +748,7 @@ mod tests {
     fn unknown_fields_can_be_ignored_explicitly() {
         let v = json(r#"[{"id": "e-1", "name": "Jan", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3, "note": "x"}]}]"#);
         assert!(read_experts(v.clone(), ReadOptions::default()).is_err());
-        let ok = read_experts(v, ReadOptions { ignore_unknown_fields: true }).unwrap();
+        let ok = read_experts(v, ReadOptions { ignore_unknown_fields: true, ..ReadOptions::default() }).unwrap();
         assert_eq!(ok[0].skills.len(), 1);
     }
 

@@ -1,0 +1,598 @@
+//! Global assignment: who goes where, given every open initiative and every
+//! expert's limited time.
+//!
+//! Candidate pairs are the eligible (rule-respecting) pairs scoring above
+//! [`AssignConfig::score_floor`], by default each initiative's best
+//! [`AssignConfig::candidates_per_initiative`]; or pairs with scores the
+//! caller brings ([`ScoredEdge`]), which obey the same rule. The optimal mode
+//! solves a min-cost flow exactly: initiatives want `experts_wanted`
+//! experts, experts take at most `max_initiatives` (and at most
+//! [`AssignConfig::rotation_cap`]); fairness options (one expert per lending
+//! municipality per initiative, a cap on what one municipality lends in total)
+//! are arcs of the same network, so the optimum stays exact. The stable mode
+//! runs deferred acceptance instead.
+//!
+//! Scores become integers at [`SCORE_SCALE`] (10⁹ units per 1.0): scores
+//! that differ by less than 10⁻⁹ tie, and every sum is exact.
+
+mod flow;
+mod stable;
+
+use crate::error::{Code, Error, Problem, RecordKind, Result};
+use crate::index::{Matcher, Settings};
+use crate::model::{Expert, Initiative, NeedMatch, Reason};
+use crate::rules::{eligibility, same_municipality, InitiativeFacts};
+use crate::score::ordered_sum;
+use crate::validate;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Integer units per 1.0 of score.
+pub const SCORE_SCALE: f64 = 1e9;
+
+/// Most candidate pairs one assignment accepts; beyond it the caller is told
+/// to lower `candidates_per_initiative` rather than wait for hours.
+pub const MAX_CANDIDATES: usize = 20_000_000;
+
+/// Optimal (total fit) or stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Exact optimum of the objective (min-cost flow).
+    #[default]
+    Optimal,
+    /// Stable matching (deferred acceptance, initiatives propose): no
+    /// initiative and expert would both rather be paired with each other.
+    Stable,
+}
+
+/// What the optimal mode maximises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Total score; a slot stays empty when filling it would lower the total.
+    #[default]
+    MaxScore,
+    /// Number of filled slots first, then total score.
+    CoverageFirst,
+}
+
+/// Assignment settings; a field of [`crate::Config`] (`"assign": {...}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssignConfig {
+    /// Optimal or stable (default optimal).
+    pub mode: Mode,
+    /// What the optimal mode maximises (default `max_score`).
+    pub objective: Objective,
+    /// Candidate pairs must score above this (default 0).
+    pub score_floor: f64,
+    /// Keep only each initiative's best this many candidates, 0 for all
+    /// (default 50: far more than any initiative wants, and it keeps the
+    /// network sparse at national scale).
+    pub candidates_per_initiative: usize,
+    /// At most one expert from the same lending municipality (or
+    /// shared-service organisation) per initiative (default false).
+    pub one_per_municipality: bool,
+    /// At most this many pairs per lending municipality in total (default none).
+    pub municipality_cap: Option<u32>,
+    /// At most this many initiatives per expert, below their own capacity,
+    /// so the same people are not always asked (default none).
+    pub rotation_cap: Option<u32>,
+}
+
+impl Default for AssignConfig {
+    fn default() -> Self {
+        AssignConfig {
+            mode: Mode::Optimal,
+            objective: Objective::MaxScore,
+            score_floor: 0.0,
+            candidates_per_initiative: 50,
+            one_per_municipality: false,
+            municipality_cap: None,
+            rotation_cap: None,
+        }
+    }
+}
+
+impl AssignConfig {
+    pub(crate) fn check(&self, out: &mut Vec<Problem>) {
+        if !(self.score_floor.is_finite() && (0.0..1.0).contains(&self.score_floor)) {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "assign.score_floor",
+                format!("must be 0..1, got {}", self.score_floor),
+            ));
+        }
+        if self.candidates_per_initiative > crate::rank::MAX_K {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "assign.candidates_per_initiative",
+                format!("must be at most {}, got {}", crate::rank::MAX_K, self.candidates_per_initiative),
+            ));
+        }
+        if self.mode == Mode::Stable
+            && (self.one_per_municipality || self.municipality_cap.is_some() || self.objective != Objective::MaxScore)
+        {
+            out.push(Problem::new(
+                Code::InvalidArgument,
+                RecordKind::Config,
+                "assign.mode",
+                "stable mode takes no objective or municipality options; they belong to the optimal mode",
+            ));
+        }
+    }
+}
+
+/// A pair with a score the caller brings (bring-your-own-scores mode).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoredEdge {
+    /// The initiative.
+    pub initiative_id: String,
+    /// The expert.
+    pub expert_id: String,
+    /// Fit in [0, 1].
+    pub score: f64,
+}
+
+/// One assigned pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pair {
+    /// The initiative.
+    pub initiative_id: String,
+    /// The expert.
+    pub expert_id: String,
+    /// The pair's score.
+    pub score: f64,
+    /// How each need is covered (empty for scores the caller brought).
+    pub needs: Vec<NeedMatch>,
+}
+
+/// How full an initiative got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fill {
+    /// The initiative.
+    pub initiative_id: String,
+    /// `experts_wanted`.
+    pub wanted: u32,
+    /// Experts assigned.
+    pub filled: u32,
+    /// Candidate pairs it had.
+    pub candidates: u32,
+}
+
+/// How loaded an expert got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Load {
+    /// The expert.
+    pub expert_id: String,
+    /// Capacity used by the solver (`max_initiatives`, lowered by `rotation_cap`).
+    pub capacity: u32,
+    /// Initiatives assigned.
+    pub load: u32,
+}
+
+/// Why an initiative did not get all the experts it wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnassignedReason {
+    /// No expert may support it at all (the rule, capacity, language, distance) or none has a fitting skill.
+    NoEligibleExpert,
+    /// Experts would be eligible, but none covers a required need.
+    RequiredNeedUncovered,
+    /// It has fewer candidates than it wants.
+    TooFewCandidates,
+    /// Its candidates are needed elsewhere (at capacity, or the objective or
+    /// a fairness option placed them elsewhere).
+    ExpertsFull,
+}
+
+/// An initiative left (partly) unfilled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unassigned {
+    /// The initiative.
+    pub initiative_id: String,
+    /// Slots left empty.
+    pub missing: u32,
+    /// Why.
+    pub reason: UnassignedReason,
+    /// Specifics.
+    pub detail: String,
+}
+
+/// Solver figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssignStats {
+    /// Candidate pairs given to the solver.
+    pub candidates: usize,
+    /// Flow network nodes (optimal mode).
+    pub nodes: usize,
+    /// Residual arcs (optimal mode).
+    pub arcs: usize,
+    /// Shortest-path searches (optimal mode).
+    pub phases: usize,
+    /// Augmentations (optimal mode).
+    pub augmentations: usize,
+    /// Proposals (stable mode).
+    pub proposals: usize,
+}
+
+/// The result of an assignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Optimal or stable.
+    pub mode: Mode,
+    /// The objective (optimal mode).
+    pub objective: Objective,
+    /// Assigned pairs, by initiative id, then score descending, then expert id.
+    pub pairs: Vec<Pair>,
+    /// Every initiative's fill, by id.
+    pub initiatives: Vec<Fill>,
+    /// Every expert with capacity and at least one candidate, by id.
+    pub experts: Vec<Load>,
+    /// Initiatives with empty slots, by id.
+    pub unassigned: Vec<Unassigned>,
+    /// Sum of the assigned scores.
+    pub total_score: f64,
+    /// Sum of the assigned scores in integer units ([`SCORE_SCALE`]): the exact objective.
+    pub objective_value: i64,
+    /// Solver figures.
+    pub stats: AssignStats,
+}
+
+/// Progress of a long assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Candidates found for `done` of `total` initiatives.
+    Candidates {
+        /// Initiatives done.
+        done: usize,
+        /// Initiatives in all.
+        total: usize,
+    },
+    /// The solver is running on this many candidate pairs.
+    Solving {
+        /// Candidate pairs.
+        candidates: usize,
+    },
+}
+
+/// Score in integer units.
+pub fn units(score: f64) -> i64 {
+    (score * SCORE_SCALE).round() as i64
+}
+
+struct Candidate {
+    initiative: u32,
+    expert: u32,
+    score: f64,
+    needs: Vec<NeedMatch>,
+}
+
+/// Assigns the matcher's experts to the initiatives, with candidates from the
+/// matcher's scores.
+pub fn assign(matcher: &Matcher, initiatives: &[Initiative]) -> Result<Assignment> {
+    assign_with(matcher, initiatives, None, |_| {})
+}
+
+/// Assigns with scores the caller brings. Skills and needs may be empty.
+pub fn assign_edges(
+    experts: Vec<Expert>,
+    initiatives: &[Initiative],
+    edges: &[ScoredEdge],
+    settings: Settings,
+) -> Result<Assignment> {
+    let matcher = Matcher::build(experts, settings, false)?;
+    assign_with(&matcher, initiatives, Some(edges), |_| {})
+}
+
+/// [`assign`] / [`assign_edges`] with a progress callback.
+pub fn assign_with(
+    matcher: &Matcher,
+    initiatives: &[Initiative],
+    edges: Option<&[ScoredEdge]>,
+    progress: impl Fn(Progress) + Sync,
+) -> Result<Assignment> {
+    let config = &matcher.settings.config;
+    let ac = &config.assign;
+    let mut problems = validate::check_initiatives_with(initiatives, edges.is_none());
+    ac.check(&mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    // Initiatives in id order, so ties break on id whatever the input order.
+    let mut order: Vec<usize> = (0..initiatives.len()).collect();
+    order.sort_by(|&a, &b| initiatives[a].id.cmp(&initiatives[b].id));
+    let sorted: Vec<&Initiative> = order.iter().map(|&i| &initiatives[i]).collect();
+
+    let mut candidates = match edges {
+        Some(edges) => given_candidates(matcher, &sorted, edges)?,
+        None => scored_candidates(matcher, &sorted, &progress)?,
+    };
+    candidates.sort_by(|a, b| a.initiative.cmp(&b.initiative).then(a.expert.cmp(&b.expert)));
+    if candidates.len() > MAX_CANDIDATES {
+        return Err(Error::single(Problem::new(
+            Code::TooMany,
+            RecordKind::Input,
+            "",
+            format!(
+                "{} candidate pairs, at most {MAX_CANDIDATES}: lower assign.candidates_per_initiative or raise assign.score_floor",
+                candidates.len()
+            ),
+        )));
+    }
+    progress(Progress::Solving { candidates: candidates.len() });
+
+    let capacity: Vec<u32> = matcher
+        .facts
+        .iter()
+        .map(|f| {
+            let c = f.max_initiatives.min(ac.rotation_cap.unwrap_or(u32::MAX));
+            if f.hours_per_month == Some(0.0) {
+                0
+            } else {
+                c
+            }
+        })
+        .collect();
+    let demand: Vec<u32> = sorted.iter().map(|i| i.experts_wanted).collect();
+    let flow_edges: Vec<flow::Edge> = candidates
+        .iter()
+        .map(|c| flow::Edge { left: c.initiative, right: c.expert, weight: units(c.score) })
+        .collect();
+    let (group, groups) = lending_groups(matcher);
+    let mut stats = AssignStats { candidates: candidates.len(), ..AssignStats::default() };
+    let chosen = match ac.mode {
+        Mode::Optimal => {
+            let grouped = ac.one_per_municipality || ac.municipality_cap.is_some();
+            let problem = flow::Problem {
+                demand: demand.clone(),
+                capacity: capacity.clone(),
+                edges: flow_edges,
+                right_group: grouped.then(|| group.clone()),
+                one_per_group: ac.one_per_municipality,
+                group_cap: ac.municipality_cap.map(|c| vec![c; groups]),
+                objective: match ac.objective {
+                    Objective::MaxScore => flow::Objective::MaxWeight,
+                    Objective::CoverageFirst => flow::Objective::CoverageFirst,
+                },
+            };
+            let sol = flow::solve(&problem).map_err(solver_error)?;
+            stats.nodes = sol.stats.nodes;
+            stats.arcs = sol.stats.arcs;
+            stats.phases = sol.stats.phases;
+            stats.augmentations = sol.stats.augmentations;
+            sol.chosen
+        }
+        Mode::Stable => {
+            let sol = stable::stable(&demand, &capacity, &flow_edges).map_err(solver_error)?;
+            stats.proposals = sol.proposals;
+            sol.chosen
+        }
+    };
+    Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats))
+}
+
+fn solver_error(e: flow::FlowError) -> Error {
+    Error::single(Problem::new(Code::TooMany, RecordKind::Input, "", format!("assignment too large: {e}")))
+}
+
+/// Each expert's lending municipality: the set of municipalities they work
+/// for, resolved, so a shared-service organisation lends as one.
+fn lending_groups(matcher: &Matcher) -> (Vec<u32>, usize) {
+    let mut ids: BTreeMap<Vec<u16>, u32> = BTreeMap::new();
+    let keys: Vec<Vec<u16>> = matcher
+        .facts
+        .iter()
+        .map(|f| {
+            let mut k: Vec<u16> = f.municipalities.iter().map(|&m| matcher.resolver.resolve(m)).collect();
+            k.sort_unstable();
+            k.dedup();
+            k
+        })
+        .collect();
+    for k in &keys {
+        let next = ids.len() as u32;
+        ids.entry(k.clone()).or_insert(next);
+    }
+    (keys.iter().map(|k| ids[k]).collect(), ids.len())
+}
+
+fn scored_candidates(matcher: &Matcher, sorted: &[&Initiative], progress: &(impl Fn(Progress) + Sync)) -> Result<Vec<Candidate>> {
+    let ac = &matcher.settings.config.assign;
+    let k = if ac.candidates_per_initiative == 0 { matcher.len().max(1) } else { ac.candidates_per_initiative };
+    let total = sorted.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let one = |(ii, i): (usize, &&Initiative)| -> Vec<Candidate> {
+        let found = matcher.rank_unchecked(i, k);
+        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if d % 256 == 0 || d == total {
+            progress(Progress::Candidates { done: d, total });
+        }
+        found
+            .into_iter()
+            .filter(|m| m.score > ac.score_floor)
+            .filter_map(|m| {
+                Some(Candidate {
+                    initiative: ii as u32,
+                    expert: matcher.position(&m.expert_id)? as u32,
+                    score: m.score,
+                    needs: m.needs,
+                })
+            })
+            .collect()
+    };
+    #[cfg(feature = "parallel")]
+    let lists: Vec<Vec<Candidate>> = {
+        use rayon::prelude::*;
+        sorted.par_iter().enumerate().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let lists: Vec<Vec<Candidate>> = sorted.iter().enumerate().map(one).collect();
+    Ok(lists.into_iter().flatten().collect())
+}
+
+fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEdge]) -> Result<Vec<Candidate>> {
+    let config = &matcher.settings.config;
+    let index: HashMap<&str, usize> = sorted.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
+    let facts: Vec<InitiativeFacts> = sorted.iter().map(|i| InitiativeFacts::of(i, &matcher.resolver)).collect();
+    let mut problems = Vec::new();
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(edges.len());
+    if edges.len() > MAX_CANDIDATES {
+        return Err(Error::single(Problem::new(
+            Code::TooMany,
+            RecordKind::Input,
+            "",
+            format!("{} edges, at most {MAX_CANDIDATES}", edges.len()),
+        )));
+    }
+    for (n, e) in edges.iter().enumerate() {
+        let pair = format!("{} / {}", e.initiative_id, e.expert_id);
+        let mut push = |code: Code, field: &str, msg: String| {
+            problems.push(Problem::new(code, RecordKind::Edge, field, msg).with_id(Some(&pair)).with_index(Some(n)));
+        };
+        let i = index.get(e.initiative_id.as_str()).copied();
+        let x = matcher.position(&e.expert_id);
+        if i.is_none() {
+            push(Code::UnknownId, "initiative_id", "names no initiative in the input".into());
+        }
+        if x.is_none() {
+            push(Code::UnknownId, "expert_id", "names no expert in the input".into());
+        }
+        if !(e.score.is_finite() && (0.0..=1.0).contains(&e.score)) {
+            push(Code::InvalidNumber, "score", format!("must be 0..=1, got {}", e.score));
+        }
+        let (Some(i), Some(x)) = (i, x) else { continue };
+        if let Some(first) = seen.insert((i, x), n) {
+            push(Code::DuplicateId, "", format!("repeats edge #{first}"));
+            continue;
+        }
+        if same_municipality(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
+            let detail = eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config).err().map(|r| r.1).unwrap_or_default();
+            push(Code::SameMunicipality, "", format!("pairs an expert with an initiative of their own municipality: {detail}"));
+            continue;
+        }
+        match eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
+            Err((Reason::NoCapacity, _)) | Ok(_) => {}
+            Err((reason, detail)) => {
+                let reason = serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                push(Code::InvalidArgument, "", format!("pairs an expert who is not eligible ({reason}: {detail})"));
+                continue;
+            }
+        }
+        if e.score > config.assign.score_floor {
+            out.push(Candidate { initiative: i as u32, expert: x as u32, score: e.score, needs: Vec::new() });
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn report(
+    matcher: &Matcher,
+    sorted: &[&Initiative],
+    candidates: Vec<Candidate>,
+    chosen: &[usize],
+    capacity: &[u32],
+    stats: AssignStats,
+) -> Assignment {
+    let ac = &matcher.settings.config.assign;
+    let mut filled = vec![0u32; sorted.len()];
+    let mut offered = vec![0u32; sorted.len()];
+    let mut load: BTreeMap<usize, u32> = BTreeMap::new();
+    for c in &candidates {
+        offered[c.initiative as usize] += 1;
+        load.entry(c.expert as usize).or_insert(0);
+    }
+    let mut is_chosen = vec![false; candidates.len()];
+    for &c in chosen {
+        is_chosen[c] = true;
+    }
+    let mut pairs = Vec::with_capacity(chosen.len());
+    let mut units_total = 0i64;
+    let mut scores = Vec::with_capacity(chosen.len());
+    for (c, keep) in candidates.into_iter().zip(is_chosen) {
+        if !keep {
+            continue;
+        }
+        filled[c.initiative as usize] += 1;
+        *load.entry(c.expert as usize).or_insert(0) += 1;
+        units_total += units(c.score);
+        scores.push(c.score);
+        pairs.push(Pair {
+            initiative_id: sorted[c.initiative as usize].id.clone(),
+            expert_id: matcher.ids[c.expert as usize].to_string(),
+            score: c.score,
+            needs: c.needs,
+        });
+    }
+    pairs.sort_by(|a, b| {
+        a.initiative_id.cmp(&b.initiative_id).then(b.score.total_cmp(&a.score)).then_with(|| a.expert_id.cmp(&b.expert_id))
+    });
+    let initiatives: Vec<Fill> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| Fill { initiative_id: x.id.clone(), wanted: x.experts_wanted, filled: filled[i], candidates: offered[i] })
+        .collect();
+    let unassigned = sorted
+        .iter()
+        .enumerate()
+        .filter(|&(i, x)| filled[i] < x.experts_wanted)
+        .map(|(i, x)| {
+            let missing = x.experts_wanted - filled[i];
+            let (reason, detail) = if offered[i] == 0 {
+                why_no_candidates(matcher, x)
+            } else if offered[i] < x.experts_wanted {
+                (UnassignedReason::TooFewCandidates, format!("{} candidates for {} places", offered[i], x.experts_wanted))
+            } else {
+                let how = if ac.mode == Mode::Optimal && ac.objective == Objective::MaxScore {
+                    " (or pairing them here would lower the total score)"
+                } else {
+                    ""
+                };
+                (
+                    UnassignedReason::ExpertsFull,
+                    format!("its {} candidates are at capacity or assigned elsewhere{how}", offered[i]),
+                )
+            };
+            Unassigned { initiative_id: x.id.clone(), missing, reason, detail }
+        })
+        .collect();
+    let experts = load
+        .into_iter()
+        .map(|(e, l)| Load { expert_id: matcher.ids[e].to_string(), capacity: capacity[e], load: l })
+        .collect();
+    Assignment {
+        mode: ac.mode,
+        objective: ac.objective,
+        pairs,
+        initiatives,
+        experts,
+        unassigned,
+        total_score: ordered_sum(&mut scores),
+        objective_value: units_total,
+        stats,
+    }
+}
+
+fn why_no_candidates(matcher: &Matcher, i: &Initiative) -> (UnassignedReason, String) {
+    if i.needs.is_empty() {
+        return (UnassignedReason::NoEligibleExpert, "no scored pair names it".into());
+    }
+    let excluded = matcher.rank_detailed(i, 1).map(|r| r.excluded).unwrap_or_default();
+    match excluded.first() {
+        Some(x) if x.reason == Reason::RequiredNeedUncovered => (UnassignedReason::RequiredNeedUncovered, x.detail.clone()),
+        Some(x) => (
+            UnassignedReason::NoEligibleExpert,
+            format!("the experts whose skills fit are not eligible, e.g. {}: {}", x.expert_id, x.detail),
+        ),
+        None => (UnassignedReason::NoEligibleExpert, "no expert has a fitting skill".into()),
+    }
+}
