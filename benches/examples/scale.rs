@@ -11,7 +11,12 @@ fn main() {
     println!("generated {n} experts in {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let m = Matcher::new(data.experts, Settings { registry: data.registry, ..Settings::default() }).expect("valid");
-    println!("built in {:.2} s; {} labels; index {:.1} MB", t.elapsed().as_secs_f64(), m.label_count(), m.memory_bytes() as f64 / 1e6);
+    println!(
+        "built in {:.2} s; {} labels; index {:.1} MB",
+        t.elapsed().as_secs_f64(),
+        m.label_count(),
+        m.memory_bytes() as f64 / 1e6
+    );
     let q = participatienetwerk_benches::five_needs();
     let mut times = Vec::new();
     let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(50);
@@ -32,5 +37,10 @@ fn main() {
     }
     let t = Instant::now();
     let res = m.rank_many(&data.initiatives, 10).expect("rank_many");
-    println!("rank_many {} initiatives: {:.2} s ({} matches)", data.initiatives.len(), t.elapsed().as_secs_f64(), res.iter().map(Vec::len).sum::<usize>());
+    println!(
+        "rank_many {} initiatives: {:.2} s ({} matches)",
+        data.initiatives.len(),
+        t.elapsed().as_secs_f64(),
+        res.iter().map(Vec::len).sum::<usize>()
+    );
 }

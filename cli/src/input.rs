@@ -134,9 +134,11 @@ fn csv_records(text: &str, kind: RecordKind) -> std::result::Result<Value, Strin
                 (RecordKind::Expert, "skills") => skills(cell),
                 (RecordKind::Initiative, "needs") => needs(cell),
                 (_, "remote") => boolean(cell),
-                (_, "max_initiatives" | "hours_per_month" | "max_distance_km" | "experts_wanted" | "hours_needed") => {
-                    number(cell)
-                }
+                (
+                    _,
+                    "max_initiatives" | "hours_per_month" | "max_distance_km" | "experts_wanted" | "hours_needed"
+                    | "score",
+                ) => number(cell),
                 _ => s(cell),
             };
             fields.push((name, value));
@@ -161,7 +163,8 @@ mod tests {
 
     #[test]
     fn csv_experts_read_like_json() {
-        let text = "id,municipalities,skills,remote,lat,lon\ne-1,GM0363;GM0457,Wmo:3;subsidie: aanvragen:4,true,52.1,4.9\n";
+        let text =
+            "id,municipalities,skills,remote,lat,lon\ne-1,GM0363;GM0457,Wmo:3;subsidie: aanvragen:4,true,52.1,4.9\n";
         let v = csv_records(text, RecordKind::Expert).unwrap();
         let e = validate::read_experts(v, ReadOptions::default()).unwrap();
         assert_eq!(e[0].municipalities, vec!["GM0363", "GM0457"]);
@@ -177,7 +180,10 @@ mod tests {
         let v = csv_records(text, RecordKind::Initiative).unwrap();
         let i = validate::read_initiatives(v, ReadOptions::default()).unwrap();
         let n = &i[0].needs;
-        assert_eq!((n[0].label.as_str(), n[0].weight, n[0].min_level, n[0].required), ("subsidie aanvragen", 2.0, 1, false));
+        assert_eq!(
+            (n[0].label.as_str(), n[0].weight, n[0].min_level, n[0].required),
+            ("subsidie aanvragen", 2.0, 1, false)
+        );
         assert_eq!((n[1].label.as_str(), n[1].weight, n[1].min_level, n[1].required), ("vergunning", 3.0, 4, true));
         assert_eq!(n[2].label, "avg");
     }

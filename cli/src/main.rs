@@ -28,6 +28,8 @@ enum Command {
     Rank(RankArgs),
     /// Explains one expert's fit for one initiative.
     Explain(ExplainArgs),
+    /// Assigns experts to initiatives under capacities (exact optimum or stable matching).
+    Assign(AssignArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -118,6 +120,19 @@ struct ExplainArgs {
     format: Format,
 }
 
+#[derive(Args)]
+struct AssignArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Scored candidate pairs (`initiative_id,expert_id,score`, CSV or JSON)
+    /// instead of scores from skills; skills and needs may then be empty.
+    #[arg(long)]
+    edges: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -125,6 +140,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => run_validate(a),
         Command::Rank(a) => run_rank(a),
         Command::Explain(a) => run_explain(a),
+        Command::Assign(a) => run_assign(a),
     };
     match result {
         Ok(code) => code,
@@ -147,8 +163,18 @@ struct Loaded {
     initiatives: Vec<Initiative>,
 }
 
+struct Records {
+    experts: Vec<participatienetwerk::Expert>,
+    initiatives: Vec<Initiative>,
+    settings: Settings,
+}
+
 fn load(c: &Common) -> Result<Loaded, Error> {
-    let o = opts(c.ignore_unknown_fields);
+    let r = records(c, opts(c.ignore_unknown_fields))?;
+    Ok(Loaded { matcher: Matcher::new(r.experts, r.settings)?, initiatives: r.initiatives })
+}
+
+fn records(c: &Common, o: ReadOptions) -> Result<Records, Error> {
     let mut problems = Vec::new();
     fn keep_in<T>(problems: &mut Vec<participatienetwerk::Problem>, r: Result<T, Error>) -> Option<T> {
         r.map_err(|e| problems.extend(e.problems().iter().cloned())).ok()
@@ -175,8 +201,7 @@ fn load(c: &Common) -> Result<Loaded, Error> {
     };
     match (experts, initiatives, registry, taxonomy, config) {
         (Some(experts), Some(initiatives), Some(registry), Some(taxonomy), Some(config)) if problems.is_empty() => {
-            let matcher = Matcher::new(experts, Settings { registry, taxonomy, config })?;
-            Ok(Loaded { matcher, initiatives })
+            Ok(Records { experts, initiatives, settings: Settings { registry, taxonomy, config } })
         }
         _ => Err(Error::Invalid(problems)),
     }
@@ -193,7 +218,11 @@ fn run_validate(a: ValidateArgs) -> Result<ExitCode, Error> {
             _ => validate::read_initiatives(v, o).map(|x| x.len()),
         });
         match read {
-            Ok(n) => counts.push(format!("{n} {} records in {}", if kind == RecordKind::Expert { "expert" } else { "initiative" }, path.display())),
+            Ok(n) => counts.push(format!(
+                "{n} {} records in {}",
+                if kind == RecordKind::Expert { "expert" } else { "initiative" },
+                path.display()
+            )),
             Err(e) => problems.extend(e.problems().iter().cloned()),
         }
     }
@@ -233,6 +262,30 @@ fn run_explain(a: ExplainArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn run_assign(a: AssignArgs) -> Result<ExitCode, Error> {
+    let o = opts(a.common.ignore_unknown_fields);
+    let result = match &a.edges {
+        Some(path) => {
+            let edges = input::read_value(path, RecordKind::Edge).and_then(|v| validate::read_edges(v, o))?;
+            let r = records(&a.common, ReadOptions { labels_optional: true, ..o })?;
+            participatienetwerk::assign::assign_edges(r.experts, &r.initiatives, &edges, r.settings)?
+        }
+        None => {
+            let l = load(&a.common)?;
+            let bar = output::progress(l.initiatives.len());
+            let r = participatienetwerk::assign::assign_with(&l.matcher, &l.initiatives, None, |p| {
+                if let participatienetwerk::assign::Progress::Candidates { done, .. } = p {
+                    bar.set_position(done as u64);
+                }
+            });
+            bar.finish_and_clear();
+            r?
+        }
+    };
+    output::assignment(&result, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let data = demo::generate(&demo::DemoSpec { experts: a.experts, initiatives: a.initiatives, seed: a.seed });
@@ -244,6 +297,9 @@ fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
     let t = std::time::Instant::now();
     let results = matcher.rank_many(&data.initiatives, a.k)?;
     let ranked = t.elapsed();
+    let t = std::time::Instant::now();
+    let assignment = participatienetwerk::assign(&matcher, &data.initiatives)?;
+    let assigned = t.elapsed();
     output::demo(&output::DemoReport {
         matcher: &matcher,
         initiatives: &data.initiatives,
@@ -252,7 +308,8 @@ fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
         shared_services: &data.shared_services,
         show: a.show,
         k: a.k,
-        timings: [generated, built, ranked],
+        assignment: &assignment,
+        timings: [generated, built, ranked, assigned],
     })?;
     Ok(ExitCode::SUCCESS)
 }

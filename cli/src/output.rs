@@ -65,11 +65,8 @@ struct RankRow<'a> {
 pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Format) {
     match format {
         Format::Json => {
-            let rows: Vec<RankRow> = initiatives
-                .iter()
-                .zip(results)
-                .map(|(i, m)| RankRow { initiative_id: &i.id, matches: m })
-                .collect();
+            let rows: Vec<RankRow> =
+                initiatives.iter().zip(results).map(|(i, m)| RankRow { initiative_id: &i.id, matches: m }).collect();
             print_json(&rows);
         }
         Format::Csv => {
@@ -123,8 +120,51 @@ pub fn explanation(e: &Explanation, format: Format) {
             }
         }
         (Format::Table, Explanation::Exclusion(x)) => {
-            let reason = serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let reason =
+                serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             println!("{} is not eligible for {}: {reason} — {}", x.expert_id, x.initiative_id, x.detail);
+        }
+    }
+}
+
+fn reason_text<T: Serialize>(r: T) -> String {
+    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+/// Prints an assignment.
+pub fn assignment(a: &participatienetwerk::Assignment, format: Format) {
+    match format {
+        Format::Json => print_json(a),
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let _ = w.write_record(["initiative_id", "expert_id", "score"]);
+            for p in &a.pairs {
+                let _ = w.write_record([p.initiative_id.as_str(), &p.expert_id, &p.score.to_string()]);
+            }
+            let _ = w.flush();
+        }
+        Format::Table => {
+            for p in &a.pairs {
+                println!("{:<16} <- {:<16} {:.4}", p.initiative_id, p.expert_id, p.score);
+            }
+            for u in &a.unassigned {
+                println!(
+                    "{:<16} {} place(s) empty: {} — {}",
+                    u.initiative_id,
+                    u.missing,
+                    reason_text(u.reason),
+                    u.detail
+                );
+            }
+            println!(
+                "{} pairs, total score {:.4} ({} units), {} of {} initiatives complete, {} candidates",
+                a.pairs.len(),
+                a.total_score,
+                a.objective_value,
+                a.initiatives.iter().filter(|f| f.filled == f.wanted).count(),
+                a.initiatives.len(),
+                a.stats.candidates
+            );
         }
     }
 }
@@ -138,8 +178,9 @@ pub struct DemoReport<'a> {
     pub shared_services: &'a [(String, Vec<String>)],
     pub show: usize,
     pub k: usize,
-    /// Generating, building, ranking.
-    pub timings: [Duration; 3],
+    pub assignment: &'a participatienetwerk::Assignment,
+    /// Generating, building, ranking, assigning.
+    pub timings: [Duration; 4],
 }
 
 /// The current code of a possibly merged municipality — resolved here
@@ -169,7 +210,8 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
     let municipalities: std::collections::BTreeSet<&str> =
         experts.iter().flat_map(|e| e.municipalities.iter().map(String::as_str)).collect();
     let shared = experts.iter().filter(|e| e.municipalities.len() > 1).count();
-    let merged = experts.iter().filter(|e| e.municipalities.iter().any(|m| r.registry.successors.contains_key(m))).count();
+    let merged =
+        experts.iter().filter(|e| e.municipalities.iter().any(|m| r.registry.successors.contains_key(m))).count();
     println!("Participatienetwerk demo");
     println!(
         "{} experts from {} municipalities ({} work for a shared-service organisation, {} still carry a pre-merger code), {} initiatives, {} distinct skill labels",
@@ -195,17 +237,21 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
             .map(|(n, _)| format!(" ({n})"))
             .unwrap_or_default()
     };
-    let mut violations = 0;
-    for (i, ms) in r.initiatives.iter().zip(r.results) {
+    let initiative_of: std::collections::HashMap<&str, &Initiative> =
+        r.initiatives.iter().map(|i| (i.id.as_str(), i)).collect();
+    let breaks = |initiative_id: &str, expert_id: &str| {
+        let (Some(i), Some(e)) = (initiative_of.get(initiative_id), by_id.get(expert_id)) else { return true };
         let home = current(r.registry, &i.municipality);
-        for m in ms {
-            if let Some(e) = by_id.get(m.expert_id.as_str()) {
-                if e.municipalities.iter().any(|c| current(r.registry, c) == home) {
-                    violations += 1;
-                }
-            }
-        }
-    }
+        e.municipalities.iter().any(|c| current(r.registry, c) == home)
+    };
+    let listed: Vec<(&str, &str)> = r
+        .results
+        .iter()
+        .flatten()
+        .map(|m| (m.initiative_id.as_str(), m.expert_id.as_str()))
+        .chain(r.assignment.pairs.iter().map(|p| (p.initiative_id.as_str(), p.expert_id.as_str())))
+        .collect();
+    let violations = listed.iter().filter(|(i, e)| breaks(i, e)).count();
     for (i, ms) in r.initiatives.iter().zip(r.results).take(r.show) {
         println!();
         println!("{} \"{}\" in {}", i.id, i.title, named(r.registry, &i.municipality));
@@ -226,7 +272,8 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         }
         let detailed = r.matcher.rank_detailed(i, r.k)?;
         for x in detailed.excluded.iter().take(3) {
-            let reason = serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let reason =
+                serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             println!("  excluded {}: {reason} — {}", x.expert_id, x.detail);
         }
     }
@@ -234,12 +281,36 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
     let tops: Vec<f64> = r.results.iter().filter_map(|m| m.first().map(|x| x.score)).collect();
     let mean = if tops.is_empty() { 0.0 } else { tops.iter().sum::<f64>() / tops.len() as f64 };
     println!();
+    let a = r.assignment;
+    println!();
     println!(
-        "summary: {} of {} initiatives have a match, mean best score {:.3}; matches checked against the different-municipality rule: {} listed, {} violations",
+        "assignment (exact optimum, {} candidate pairs, {:.0} ms): {} pairs, total score {:.3}, {} of {} initiatives complete",
+        a.stats.candidates,
+        r.timings[3].as_secs_f64() * 1e3,
+        a.pairs.len(),
+        a.total_score,
+        a.initiatives.iter().filter(|f| f.filled == f.wanted).count(),
+        a.initiatives.len()
+    );
+    for p in a.pairs.iter().take(r.show * 2) {
+        let works: Vec<String> = by_id
+            .get(p.expert_id.as_str())
+            .map(|e| e.municipalities.iter().map(|c| named(r.registry, c)).collect())
+            .unwrap_or_default();
+        let town =
+            initiative_of.get(p.initiative_id.as_str()).map(|i| named(r.registry, &i.municipality)).unwrap_or_default();
+        println!("  {} ({}) <- {} ({})  {:.4}", p.initiative_id, town, p.expert_id, works.join(", "), p.score);
+    }
+    for u in a.unassigned.iter().take(3) {
+        println!("  {} has {} empty place(s): {} — {}", u.initiative_id, u.missing, reason_text(u.reason), u.detail);
+    }
+    println!();
+    println!(
+        "summary: {} of {} initiatives have a match, mean best score {:.3}; {} listed matches and assigned pairs checked against the different-municipality rule: {} violations",
         with_match,
         r.initiatives.len(),
         mean,
-        r.results.iter().map(Vec::len).sum::<usize>(),
+        listed.len(),
         violations
     );
     if violations > 0 {

@@ -107,10 +107,15 @@ impl Config {
         ];
         for (name, x) in unit {
             if !(x.is_finite() && (0.0..=1.0).contains(&x)) {
-                out.push(Problem::new(Code::InvalidNumber, RecordKind::Config, name, format!("must be 0..=1, got {x}")));
+                out.push(Problem::new(
+                    Code::InvalidNumber,
+                    RecordKind::Config,
+                    name,
+                    format!("must be 0..=1, got {x}"),
+                ));
             }
         }
-        if !(self.fuzzy_cutoff > 0.0) {
+        if self.fuzzy_cutoff <= 0.0 {
             out.push(Problem::new(
                 Code::InvalidNumber,
                 RecordKind::Config,

@@ -350,7 +350,8 @@ pub fn generate(spec: &DemoSpec) -> DemoData {
     let mut initiatives = Vec::with_capacity(spec.initiatives);
     for n in 0..spec.initiatives {
         let m = gen.weighted(&cumulative).min(codes.len().saturating_sub(1));
-        let (code, name) = mun.municipalities.get(m).map_or(("GM0363", "Amsterdam"), |x| (x.code.as_str(), x.name.as_str()));
+        let (code, name) =
+            mun.municipalities.get(m).map_or(("GM0363", "Amsterdam"), |x| (x.code.as_str(), x.name.as_str()));
         let Some(t) = templates.initiatives.get(gen.below(templates.initiatives.len())) else { break };
         let needs = t
             .needs

@@ -9,6 +9,7 @@ use std::fmt;
 
 /// What kind of record a [`Problem`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// An expert record.
@@ -44,6 +45,7 @@ impl RecordKind {
 /// Stable codes for every kind of problem. They are part of the API: tools may
 /// match on them, so they are never renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
     /// A required field is absent (or null).
@@ -124,6 +126,8 @@ impl fmt::Display for Code {
 
 /// One thing wrong with one field of one record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", tsify(missing_as_null))]
 pub struct Problem {
     /// Stable machine-readable code.
     pub code: Code,

@@ -293,13 +293,23 @@ impl Matcher {
         let facts: usize = self
             .facts
             .iter()
-            .map(|f| size_of::<ExpertFacts>() + f.municipalities.len() * 2 + f.languages.iter().map(|l| l.len() + 16).sum::<usize>())
+            .map(|f| {
+                size_of::<ExpertFacts>()
+                    + f.municipalities.len() * 2
+                    + f.languages.iter().map(|l| l.len() + 16).sum::<usize>()
+            })
             .sum();
         let raw: usize = self.raw_labels.iter().map(|s| s.len() + 16).sum();
         let terms: usize = self
             .terms
             .iter()
-            .map(|t| size_of::<Term>() + t.label.text.len() + t.label.key.len() + t.label.tokens.len() * 8 + t.links.len() * 16)
+            .map(|t| {
+                size_of::<Term>()
+                    + t.label.text.len()
+                    + t.label.key.len()
+                    + t.label.tokens.len() * 8
+                    + t.links.len() * 16
+            })
             .sum();
         ids + facts
             + raw

@@ -72,5 +72,10 @@ pub use rank::merge_rankings;
 pub use taxonomy::{Taxonomy, TaxonomyData};
 pub use validate::ReadOptions;
 
+/// The README's Rust examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The crate version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

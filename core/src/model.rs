@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// A point on the globe (WGS 84 degrees).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// Latitude, -90..=90.
@@ -20,6 +21,7 @@ pub struct Location {
 
 /// A labelled piece of expertise with a proficiency level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Skill {
     /// Free text, e.g. `"Omgevingswet - vergunningverlening"`.
@@ -30,6 +32,7 @@ pub struct Skill {
 
 /// A civil servant offering expertise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Expert {
     /// Unique, non-empty.
@@ -78,6 +81,7 @@ fn default_min_level() -> u8 {
 
 /// Something an initiative needs help with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Need {
     /// Free text, e.g. `"vergunning voor zonnepanelen"`.
@@ -95,6 +99,7 @@ pub struct Need {
 
 /// A civic initiative looking for support.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Initiative {
     /// Unique, non-empty.
@@ -127,6 +132,8 @@ pub struct Initiative {
 /// Municipal mergers and names. Codes are resolved through `successors`
 /// (transitively) before the different-municipality rule is applied.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", tsify(hashmap_as_object))]
 #[serde(deny_unknown_fields)]
 pub struct Registry {
     /// Old code → code of the municipality it merged into.
@@ -139,6 +146,7 @@ pub struct Registry {
 
 /// How a need was covered by a skill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     /// The labels are the same once normalised.
@@ -159,6 +167,8 @@ pub enum Via {
 
 /// How one need was covered in a [`Match`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", tsify(missing_as_null))]
 pub struct NeedMatch {
     /// The need's label.
     pub need: String,
@@ -176,6 +186,7 @@ pub struct NeedMatch {
 
 /// A scored, explained pairing of an expert and an initiative.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Match {
     /// The initiative.
     pub initiative_id: String,
@@ -195,6 +206,7 @@ pub struct Match {
 
 /// Why an expert may not support an initiative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The expert works for (or lives in) the initiative's municipality.
@@ -211,6 +223,7 @@ pub enum Reason {
 
 /// An expert that is not eligible for an initiative, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Exclusion {
     /// The initiative.
     pub initiative_id: String,
@@ -224,6 +237,7 @@ pub struct Exclusion {
 
 /// The answer of [`crate::Matcher::explain`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Explanation {
     /// Eligible, with the score and its explanation.
@@ -235,6 +249,7 @@ pub enum Explanation {
 /// Ranked matches of one initiative, with the excluded experts that would
 /// otherwise have scored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Ranking {
     /// The initiative.
     pub initiative_id: String,

@@ -155,7 +155,15 @@ impl Matcher {
     }
 
     /// Scores one expert in full (from its skills) and offers it to the lists.
-    fn consider(&self, q: &Query, e: u32, factors: &[[f64; 6]], s: &mut Scratch, values: &mut [f64], lists: &mut Lists) {
+    fn consider(
+        &self,
+        q: &Query,
+        e: u32,
+        factors: &[[f64; 6]],
+        s: &mut Scratch,
+        values: &mut [f64],
+        lists: &mut Lists,
+    ) {
         if s.mark_done(e) {
             self.values(e, &s.sims, factors, values);
             self.judge(q, e, values, lists);
@@ -298,11 +306,20 @@ impl Matcher {
     }
 
     /// Scores in full the `k` experts met so far with the best known values.
-    fn checkpoint(&self, q: &Query, k: usize, factors: &[[f64; 6]], s: &mut Scratch, values: &mut [f64], lists: &mut Lists) {
+    fn checkpoint(
+        &self,
+        q: &Query,
+        k: usize,
+        factors: &[[f64; 6]],
+        s: &mut Scratch,
+        values: &mut [f64],
+        lists: &mut Lists,
+    ) {
         let n = q.needs.len();
         let mut best: Vec<(f64, u32)> = (0..s.rows.len())
             .map(|row| {
-                let lb: f64 = q.needs.iter().zip(&s.known[row * n..(row + 1) * n]).map(|(need, v)| need.share * v).sum();
+                let lb: f64 =
+                    q.needs.iter().zip(&s.known[row * n..(row + 1) * n]).map(|(need, v)| need.share * v).sum();
                 (lb, row as u32)
             })
             .collect();
@@ -480,9 +497,7 @@ fn finish(
 }
 
 fn unknown_expert(id: &str) -> Error {
-    Error::single(
-        Problem::new(Code::UnknownId, RecordKind::Expert, "id", "is not in the matcher").with_id(Some(id)),
-    )
+    Error::single(Problem::new(Code::UnknownId, RecordKind::Expert, "id", "is not in the matcher").with_id(Some(id)))
 }
 
 /// Merges rankings of the same initiative computed over disjoint sets of

@@ -141,7 +141,12 @@ impl InitiativeFacts {
     /// Facts of a validated initiative.
     pub fn of(i: &Initiative, resolver: &Resolver) -> InitiativeFacts {
         let municipality = code_number(&i.municipality);
-        InitiativeFacts { municipality, current: resolver.resolve(municipality), language: i.language.clone(), location: i.location }
+        InitiativeFacts {
+            municipality,
+            current: resolver.resolve(municipality),
+            language: i.language.clone(),
+            location: i.location,
+        }
     }
 }
 
@@ -192,7 +197,11 @@ pub fn eligibility(
     if let Some(&m) = e.municipalities.iter().find(|&&m| resolver.resolve(m) == i.current) {
         let mut detail = format!("works for {}{}", resolver.describe(i.current), successor_note(m, i.current));
         if i.municipality != i.current {
-            detail.push_str(&format!("; the initiative's {} is now {}", code_text(i.municipality), code_text(i.current)));
+            detail.push_str(&format!(
+                "; the initiative's {} is now {}",
+                code_text(i.municipality),
+                code_text(i.current)
+            ));
         }
         return Err((Reason::SameMunicipality, detail));
     }
@@ -212,7 +221,10 @@ pub fn eligibility(
         if let Some(lang) = &i.language {
             if !e.languages.iter().any(|l| **l == **lang) {
                 let spoken: Vec<&str> = e.languages.iter().map(|l| &**l).collect();
-                return Err((Reason::Language, format!("speaks {}; the initiative works in {lang}", spoken.join(", "))));
+                return Err((
+                    Reason::Language,
+                    format!("speaks {}; the initiative works in {lang}", spoken.join(", ")),
+                ));
             }
         }
     }
@@ -223,7 +235,10 @@ pub fn eligibility(
     let remote = e.remote == Some(true);
     if let (Some(d), Some(max)) = (distance, e.max_distance_km) {
         if d > max && !remote {
-            return Err((Reason::TooFar, format!("{d:.1} km away; travels at most {max} km and does not work remotely")));
+            return Err((
+                Reason::TooFar,
+                format!("{d:.1} km away; travels at most {max} km and does not work remotely"),
+            ));
         }
     }
     let distance_factor = match distance {
@@ -263,7 +278,12 @@ mod tests {
     }
 
     fn initiative(m: &str, r: &Resolver) -> InitiativeFacts {
-        InitiativeFacts { municipality: code_number(m), current: r.resolve(code_number(m)), language: None, location: None }
+        InitiativeFacts {
+            municipality: code_number(m),
+            current: r.resolve(code_number(m)),
+            language: None,
+            location: None,
+        }
     }
 
     #[test]
@@ -313,7 +333,10 @@ mod tests {
         e.max_initiatives = 2;
         e.languages = vec!["en".into()].into();
         i.language = Some("nl".into());
-        assert_eq!(eligibility(&e, &i, &r, &c).unwrap_err(), (Reason::Language, "speaks en; the initiative works in nl".into()));
+        assert_eq!(
+            eligibility(&e, &i, &r, &c).unwrap_err(),
+            (Reason::Language, "speaks en; the initiative works in nl".into())
+        );
         e.languages = vec!["en".into(), "nl".into()].into();
         e.location = Some(Location { lat: 52.37, lon: 4.90 });
         i.location = Some(Location { lat: 51.44, lon: 5.47 });

@@ -158,7 +158,7 @@ pub fn covers(query: &Query, skills: &[(&Term, u8)], config: &Config) -> Vec<Cov
 }
 
 /// The first required need that is not covered, if any.
-pub fn uncovered_required<'q>(query: &'q Query, values: impl Iterator<Item = f64>) -> Option<&'q str> {
+pub fn uncovered_required(query: &Query, values: impl Iterator<Item = f64>) -> Option<&str> {
     query.needs.iter().zip(values).find(|(n, v)| n.required && *v <= 0.0).map(|(n, _)| n.label.as_str())
 }
 
@@ -181,13 +181,7 @@ pub fn score_bound(query: &Query, values: &[f64]) -> f64 {
 }
 
 /// The explained match of an eligible expert.
-pub fn explain(
-    query: &Query,
-    expert_id: &str,
-    skill_labels: &[&str],
-    covers: &[Cover],
-    eligible: Eligible,
-) -> Match {
+pub fn explain(query: &Query, expert_id: &str, skill_labels: &[&str], covers: &[Cover], eligible: Eligible) -> Match {
     let values: Vec<f64> = covers.iter().map(|c| c.value).collect();
     let needs = query
         .needs

@@ -5,7 +5,8 @@
 //! of the concept's labels (full strength), or its stems contain all stems of
 //! one of the concept's labels ("subsidie aanvragen voor een buurthuis" contains
 //! "subsidie"; strength [`Config::contained_factor`]). Of the contained
-//! concepts only the most specific are kept.
+//! concepts only the most specific are kept, and a concept label of one short
+//! stem links only labels that are exactly it (abbreviations excepted).
 
 use crate::config::Config;
 use crate::error::{Code, Error, Problem, RecordKind, Result};
@@ -215,9 +216,12 @@ impl Taxonomy {
 
     /// Indexes checked data.
     fn index(data: TaxonomyData) -> Taxonomy {
-        let index: HashMap<&str, u32> = data.concepts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as u32)).collect();
+        let index: HashMap<&str, u32> =
+            data.concepts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as u32)).collect();
         let words = data.words.iter().map(String::as_str).chain(
-            data.concepts.iter().flat_map(|c| std::iter::once(c.label.as_str()).chain(c.alt_labels.iter().map(String::as_str))),
+            data.concepts
+                .iter()
+                .flat_map(|c| std::iter::once(c.label.as_str()).chain(c.alt_labels.iter().map(String::as_str))),
         );
         let normalizer = Normalizer::new(data.stopwords.iter().map(String::as_str), words);
         let n = data.concepts.len();
@@ -244,7 +248,7 @@ impl Taxonomy {
                 if !keyed.contains(&i) {
                     keyed.push(i);
                 }
-                if let Some(&first) = label.tokens.first() {
+                if let Some(&first) = label.tokens.first().filter(|_| containable(l, &label)) {
                     let entry = by_token.entry(first).or_default();
                     if !entry.iter().any(|(c, t)| *c == i && *t == label.tokens) {
                         entry.push((i, label.tokens.clone()));
@@ -321,7 +325,16 @@ impl Taxonomy {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn walk(&self, start: u32, edges: &[Vec<u32>], strength: f64, step: f64, via: Via, config: &Config, reach: &mut Reach) {
+    fn walk(
+        &self,
+        start: u32,
+        edges: &[Vec<u32>],
+        strength: f64,
+        step: f64,
+        via: Via,
+        config: &Config,
+        reach: &mut Reach,
+    ) {
         let mut queue = VecDeque::from([(start, 0u32)]);
         let mut seen = vec![start];
         while let Some((c, d)) = queue.pop_front() {
@@ -339,6 +352,14 @@ impl Taxonomy {
     }
 }
 
+/// Whether a concept label may link labels that merely contain it. A single
+/// short stem ("open", from "openbaarheid") turns up in too many unrelated
+/// labels; abbreviations ("AVG", "Wmo") are short but specific.
+fn containable(raw: &str, label: &Label) -> bool {
+    let abbreviation = raw.len() <= 5 && !raw.contains(' ') && raw.chars().any(char::is_uppercase);
+    label.tokens.len() > 1 || label.key.chars().count() >= 5 || abbreviation
+}
+
 fn check(data: &TaxonomyData) -> Vec<Problem> {
     let mut out = Vec::new();
     fn add(out: &mut Vec<Problem>, code: Code, id: Option<&str>, field: String, msg: String) {
@@ -348,7 +369,12 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         ($($a:expr),* $(,)?) => { add(&mut out, $($a),*) };
     }
     if data.concepts.len() > MAX_CONCEPTS {
-        push!(Code::TooMany, None, "concepts".into(), format!("has {} concepts, at most {MAX_CONCEPTS}", data.concepts.len()));
+        push!(
+            Code::TooMany,
+            None,
+            "concepts".into(),
+            format!("has {} concepts, at most {MAX_CONCEPTS}", data.concepts.len())
+        );
         return out;
     }
     for (name, list) in [("stopwords", &data.stopwords), ("words", &data.words)] {
@@ -356,7 +382,12 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
             push!(Code::TooMany, None, name.into(), format!("has {} entries, at most {MAX_WORDS}", list.len()));
         }
         if let Some((i, w)) = list.iter().enumerate().find(|(_, w)| w.chars().count() > validate::MAX_LABEL_CHARS) {
-            push!(Code::TooLong, None, format!("{name}[{i}]"), format!("has {} characters, at most {}", w.chars().count(), validate::MAX_LABEL_CHARS));
+            push!(
+                Code::TooLong,
+                None,
+                format!("{name}[{i}]"),
+                format!("has {} characters, at most {}", w.chars().count(), validate::MAX_LABEL_CHARS)
+            );
         }
     }
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -364,16 +395,31 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         if c.id.trim().is_empty() {
             push!(Code::EmptyId, None, format!("concepts[{i}].id"), "must not be empty".into());
         } else if c.id.chars().count() > validate::MAX_ID_CHARS {
-            push!(Code::TooLong, None, format!("concepts[{i}].id"), format!("has more than {} characters", validate::MAX_ID_CHARS));
+            push!(
+                Code::TooLong,
+                None,
+                format!("concepts[{i}].id"),
+                format!("has more than {} characters", validate::MAX_ID_CHARS)
+            );
         } else if let Some(j) = ids.insert(&c.id, i) {
-            push!(Code::DuplicateId, Some(&c.id), format!("concepts[{i}].id"), format!("is also used by concepts[{j}]"));
+            push!(
+                Code::DuplicateId,
+                Some(&c.id),
+                format!("concepts[{i}].id"),
+                format!("is also used by concepts[{j}]")
+            );
         }
     }
     for (i, c) in data.concepts.iter().enumerate() {
         let id = Some(c.id.as_str());
         for (field, list) in [("alt_labels", &c.alt_labels), ("broader", &c.broader), ("related", &c.related)] {
             if list.len() > MAX_LINKS {
-                push!(Code::TooMany, id, format!("concepts[{i}].{field}"), format!("has {} entries, at most {MAX_LINKS}", list.len()));
+                push!(
+                    Code::TooMany,
+                    id,
+                    format!("concepts[{i}].{field}"),
+                    format!("has {} entries, at most {MAX_LINKS}", list.len())
+                );
             }
         }
         for (field, l) in std::iter::once(("label".to_string(), &c.label))
@@ -381,18 +427,40 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         {
             let n = l.chars().count();
             if n > validate::MAX_LABEL_CHARS {
-                push!(Code::TooLong, id, format!("concepts[{i}].{field}"), format!("has {n} characters, at most {}", validate::MAX_LABEL_CHARS));
+                push!(
+                    Code::TooLong,
+                    id,
+                    format!("concepts[{i}].{field}"),
+                    format!("has {n} characters, at most {}", validate::MAX_LABEL_CHARS)
+                );
             } else if crate::text::is_blank_label(l) {
-                push!(Code::EmptyLabel, id, format!("concepts[{i}].{field}"), format!("has no letters or digits: {l:?}"));
+                push!(
+                    Code::EmptyLabel,
+                    id,
+                    format!("concepts[{i}].{field}"),
+                    format!("has no letters or digits: {l:?}")
+                );
             }
         }
         for (field, list) in [("broader", &c.broader), ("related", &c.related)] {
             for (j, r) in list.iter().enumerate() {
                 if !ids.contains_key(r.as_str()) {
-                    let hint = crate::validate::suggest(r, ids.keys().copied()).map(|s| format!(", did you mean {s:?}?")).unwrap_or_default();
-                    push!(Code::UnknownConcept, id, format!("concepts[{i}].{field}[{j}]"), format!("names unknown concept {r:?}{hint}"));
+                    let hint = crate::validate::suggest(r, ids.keys().copied())
+                        .map(|s| format!(", did you mean {s:?}?"))
+                        .unwrap_or_default();
+                    push!(
+                        Code::UnknownConcept,
+                        id,
+                        format!("concepts[{i}].{field}[{j}]"),
+                        format!("names unknown concept {r:?}{hint}")
+                    );
                 } else if r == &c.id {
-                    push!(Code::UnknownConcept, id, format!("concepts[{i}].{field}[{j}]"), "names the concept itself".into());
+                    push!(
+                        Code::UnknownConcept,
+                        id,
+                        format!("concepts[{i}].{field}[{j}]"),
+                        "names the concept itself".into()
+                    );
                 }
             }
         }
@@ -423,7 +491,10 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
                                 Code::UnknownConcept,
                                 Some(&c.id),
                                 format!("concepts[{node}].broader"),
-                                format!("forms a cycle through {:?}; broader links must lead up to a top concept", data.concepts[p].id),
+                                format!(
+                                    "forms a cycle through {:?}; broader links must lead up to a top concept",
+                                    data.concepts[p].id
+                                ),
                             );
                         }
                         _ => {}
@@ -512,7 +583,9 @@ mod tests {
         assert!(data.concepts.len() >= 200, "{}", data.concepts.len());
         let t = Taxonomy::new(data).unwrap();
         let c = Config::default();
-        for (short, long) in [("Wmo", "Wet maatschappelijke ondersteuning"), ("AVG", "Algemene verordening gegevensbescherming")] {
+        for (short, long) in
+            [("Wmo", "Wet maatschappelijke ondersteuning"), ("AVG", "Algemene verordening gegevensbescherming")]
+        {
             let (a, b) = (t.term(short, &c), t.term(long, &c));
             assert!(!a.links.is_empty() && a.links == b.links, "{short} / {long}");
         }

@@ -59,7 +59,10 @@ pub struct Normalizer {
 
 impl std::fmt::Debug for Normalizer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Normalizer").field("stopwords", &self.stopwords.len()).field("words", &self.words.len()).finish()
+        f.debug_struct("Normalizer")
+            .field("stopwords", &self.stopwords.len())
+            .field("words", &self.words.len())
+            .finish()
     }
 }
 
@@ -264,7 +267,19 @@ mod tests {
     fn norm() -> Normalizer {
         Normalizer::new(
             ["de", "het", "voor", "van", "en"],
-            ["omgeving", "vergunning", "vergunningen", "omgevingsvergunning", "zon", "panelen", "paneel", "subsidie", "verlening", "buurt", "huis"],
+            [
+                "omgeving",
+                "vergunning",
+                "vergunningen",
+                "omgevingsvergunning",
+                "zon",
+                "panelen",
+                "paneel",
+                "subsidie",
+                "verlening",
+                "buurt",
+                "huis",
+            ],
         )
     }
 
@@ -305,7 +320,8 @@ mod tests {
     #[test]
     fn distance_bound_never_exceeds_the_distance() {
         let n = norm();
-        let pairs = [("omgevingsvergunning", "omgevingsvergunnig"), ("wmo", "avg"), ("subsidie", "subsidies aanvragen")];
+        let pairs =
+            [("omgevingsvergunning", "omgevingsvergunnig"), ("wmo", "avg"), ("subsidie", "subsidies aanvragen")];
         for (a, b) in pairs {
             let (la, lb) = (n.label(a), n.label(b));
             assert!(la.distance_bound(&lb) as usize <= strsim::levenshtein(&la.text, &lb.text), "{a} / {b}");

@@ -71,8 +71,12 @@ enum Shape {
 
 const LOCATION: Shape = Shape::Object(&[("lat", Shape::Leaf), ("lon", Shape::Leaf)]);
 const SKILL: Shape = Shape::Object(&[("label", Shape::Leaf), ("level", Shape::Leaf)]);
-const NEED: Shape =
-    Shape::Object(&[("label", Shape::Leaf), ("weight", Shape::Leaf), ("min_level", Shape::Leaf), ("required", Shape::Leaf)]);
+const NEED: Shape = Shape::Object(&[
+    ("label", Shape::Leaf),
+    ("weight", Shape::Leaf),
+    ("min_level", Shape::Leaf),
+    ("required", Shape::Leaf),
+]);
 const EXPERT: Shape = Shape::Object(&[
     ("id", Shape::Leaf),
     ("municipalities", Shape::Leaf),
@@ -96,7 +100,8 @@ const INITIATIVE: Shape = Shape::Object(&[
     ("language", Shape::Leaf),
     ("location", LOCATION),
 ]);
-const EDGE: Shape = Shape::Object(&[("initiative_id", Shape::Leaf), ("expert_id", Shape::Leaf), ("score", Shape::Leaf)]);
+const EDGE: Shape =
+    Shape::Object(&[("initiative_id", Shape::Leaf), ("expert_id", Shape::Leaf), ("score", Shape::Leaf)]);
 const REGISTRY: Shape = Shape::Object(&[("successors", Shape::Leaf), ("names", Shape::Leaf)]);
 
 /// Strips `Option`/newtype wrappers that some front-ends put around values.
@@ -147,12 +152,13 @@ fn check_fields(v: &mut Value, shape: &Shape, path: &str, opts: ReadOptions, out
                     None => unknown.push(k.clone()),
                 }
             }
+            // Unknown fields are removed either way, so the rest of the
+            // record can still be checked and every problem reported at once.
             for k in unknown {
-                if opts.ignore_unknown_fields {
-                    map.remove(&k);
-                } else {
+                if !opts.ignore_unknown_fields {
                     out.push((path.to_owned(), key_name(&k)));
                 }
+                map.remove(&k);
             }
         }
         (Shape::Object(_), Value::Option(Some(inner)) | Value::Newtype(inner)) => {
@@ -212,6 +218,18 @@ fn describe(unexpected: &serde_value::Unexpected) -> String {
     }
 }
 
+/// serde's name for an expected type, in words.
+fn expected(exp: &str) -> String {
+    match exp {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number >= 0".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "a sequence" => "a list".into(),
+        e if e.starts_with("struct ") => "an object".into(),
+        e => e.to_owned(),
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
@@ -238,7 +256,7 @@ fn deserialize_record<T: DeserializeOwned>(v: Value, kind: RecordKind) -> std::r
                 } else {
                     Code::WrongType
                 };
-                Problem::new(code, kind, path, format!("must be {exp}, got {}", describe(unexp)))
+                Problem::new(code, kind, path, format!("must be {}, got {}", expected(exp), describe(unexp)))
             }
             DeserializerError::UnknownField(name, known) => {
                 let message = match suggest(name, known.iter().copied()) {
@@ -276,10 +294,7 @@ fn read_one<T: DeserializeOwned>(
     }
     let mut unknown = Vec::new();
     check_fields(&mut v, shape, "", opts, &mut unknown);
-    if !unknown.is_empty() {
-        out.extend(unknown.iter().map(|(path, name)| tag(unknown_field_problem(kind, shape, path, name))));
-        return None;
-    }
+    out.extend(unknown.iter().map(|(path, name)| tag(unknown_field_problem(kind, shape, path, name))));
     match deserialize_record::<T>(v, kind) {
         Ok(t) => Some(t),
         Err(p) => {
@@ -422,8 +437,9 @@ pub(crate) fn read_strict<T: DeserializeOwned>(v: Value, kind: RecordKind) -> Re
 
 /// Parses JSON text into a [`Value`].
 pub fn parse_json(text: &str, what: &str) -> Result<Value> {
-    serde_json::from_str::<Value>(text)
-        .map_err(|e| Error::single(Problem::new(Code::Parse, RecordKind::Input, "", format!("{what}: invalid JSON: {e}"))))
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        Error::single(Problem::new(Code::Parse, RecordKind::Input, "", format!("{what}: invalid JSON: {e}")))
+    })
 }
 
 /// Every problem with a record set, for reporting without failing. Either side may be absent.
@@ -741,12 +757,20 @@ mod tests {
             ReadOptions::default(),
         )
         .unwrap_err();
-        assert_eq!(messages(err), vec![r#"expert "e-1": skils is an unknown field, did you mean `skills`?"#]);
+        assert_eq!(
+            messages(err),
+            vec![
+                r#"expert "e-1": skils is an unknown field, did you mean `skills`?"#,
+                r#"expert "e-1": skills must list at least one skill"#
+            ]
+        );
     }
 
     #[test]
     fn unknown_fields_can_be_ignored_explicitly() {
-        let v = json(r#"[{"id": "e-1", "name": "Jan", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3, "note": "x"}]}]"#);
+        let v = json(
+            r#"[{"id": "e-1", "name": "Jan", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3, "note": "x"}]}]"#,
+        );
         assert!(read_experts(v.clone(), ReadOptions::default()).is_err());
         let ok = read_experts(v, ReadOptions { ignore_unknown_fields: true, ..ReadOptions::default() }).unwrap();
         assert_eq!(ok[0].skills.len(), 1);
@@ -759,7 +783,10 @@ mod tests {
             ReadOptions::default(),
         )
         .unwrap_err();
-        assert_eq!(messages(err), vec![r#"initiative "i-1": needs[0].wieght is an unknown field, did you mean `weight`?"#]);
+        assert_eq!(
+            messages(err),
+            vec![r#"initiative "i-1": needs[0].wieght is an unknown field, did you mean `weight`?"#]
+        );
     }
 
     #[test]
@@ -775,10 +802,15 @@ mod tests {
         .unwrap_err();
         let m = messages(err);
         assert!(m.contains(&r#"expert "e-17": skills[2].level must be 1..=5, got 9"#.to_string()), "{m:?}");
-        assert!(m.contains(&r#"expert "e-17": municipalities[0] must be `GM` followed by 4 digits, got "GM363""#.to_string()));
+        assert!(m.contains(
+            &r#"expert "e-17": municipalities[0] must be `GM` followed by 4 digits, got "GM363""#.to_string()
+        ));
         assert!(m.contains(&r#"expert "e-17": municipalities must name at least one municipality"#.to_string()));
         assert!(m.contains(&r#"expert "e-17": id is also used by record #0"#.to_string()));
-        assert!(m.contains(&r#"expert "e-3": skills[0].level must be u8, got "high""#.to_string()), "{m:?}");
+        assert!(
+            m.contains(&r#"expert "e-3": skills[0].level must be a whole number >= 0, got "high""#.to_string()),
+            "{m:?}"
+        );
         assert_eq!(m.len(), 5);
     }
 
@@ -815,7 +847,9 @@ mod tests {
     #[test]
     fn huge_label_is_rejected_by_length() {
         let label = "a".repeat(1_000_000);
-        let v = json(&format!(r#"{{"id": "e-1", "municipalities": ["GM0363"], "skills": [{{"label": "{label}", "level": 2}}]}}"#));
+        let v = json(&format!(
+            r#"{{"id": "e-1", "municipalities": ["GM0363"], "skills": [{{"label": "{label}", "level": 2}}]}}"#
+        ));
         let err = read_expert(v, ReadOptions::default()).unwrap_err();
         assert_eq!(err.problems()[0].code, Code::TooLong);
         assert_eq!(err.problems()[0].field, "skills[0].label");
@@ -823,8 +857,11 @@ mod tests {
 
     #[test]
     fn registry_cycles_and_codes_are_reported() {
-        let r = read_registry(json(r#"{"successors": {"GM0001": "GM0002", "GM0002": "GM0001", "gm3": "GM0004"}}"#), ReadOptions::default())
-            .unwrap_err();
+        let r = read_registry(
+            json(r#"{"successors": {"GM0001": "GM0002", "GM0002": "GM0001", "gm3": "GM0004"}}"#),
+            ReadOptions::default(),
+        )
+        .unwrap_err();
         let codes: Vec<Code> = r.problems().iter().map(|p| p.code).collect();
         assert!(codes.contains(&Code::SuccessorCycle));
         assert!(codes.contains(&Code::InvalidMunicipality));

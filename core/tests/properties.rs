@@ -30,7 +30,12 @@ fn brute_force(m: &Matcher, i: &Initiative, k: usize) -> Vec<(String, u64)> {
     all.into_iter().take(k).map(|(s, id)| (id, s.to_bits())).collect()
 }
 
-fn setup(seed: u64, experts: usize, initiatives: usize, cfg: Config) -> (Matcher, Vec<Initiative>, BTreeMap<String, String>) {
+fn setup(
+    seed: u64,
+    experts: usize,
+    initiatives: usize,
+    cfg: Config,
+) -> (Matcher, Vec<Initiative>, BTreeMap<String, String>) {
     let d = generate(&DemoSpec { experts, initiatives, seed });
     let successors = d.registry.successors.clone();
     let m = Matcher::new(d.experts, Settings { registry: d.registry, taxonomy: None, config: cfg }).unwrap();
@@ -150,7 +155,8 @@ fn merged_partitions_equal_the_whole() {
     let d = generate(&DemoSpec { experts: 2_000, initiatives: 20, seed: 9 });
     let settings = Settings { registry: d.registry.clone(), ..Settings::default() };
     let whole = Matcher::new(d.experts.clone(), settings.clone()).unwrap();
-    let parts: Vec<Matcher> = d.experts.chunks(700).map(|c| Matcher::new(c.to_vec(), settings.clone()).unwrap()).collect();
+    let parts: Vec<Matcher> =
+        d.experts.chunks(700).map(|c| Matcher::new(c.to_vec(), settings.clone()).unwrap()).collect();
     for i in &d.initiatives {
         let merged = participatienetwerk::merge_rankings(parts.iter().map(|p| p.rank(i, 10).unwrap()), 10);
         assert_eq!(merged, whole.rank(i, 10).unwrap());
@@ -181,7 +187,8 @@ fn pruned_ranking_is_exact_at_scale() {
             .collect();
         all.sort_by(|a, b| f64::from_bits(b.0).total_cmp(&f64::from_bits(a.0)).then(a.1.cmp(&b.1)));
         for k in [1, 10, 60] {
-            let got: Vec<(u64, String)> = m.rank(i, k).unwrap().into_iter().map(|x| (x.score.to_bits(), x.expert_id)).collect();
+            let got: Vec<(u64, String)> =
+                m.rank(i, k).unwrap().into_iter().map(|x| (x.score.to_bits(), x.expert_id)).collect();
             let want: Vec<(u64, String)> =
                 all.iter().take(k).map(|&(s, e)| (s, m.expert_ids().nth(e).unwrap().to_owned())).collect();
             assert_eq!(got, want, "{} k={k}", i.id);

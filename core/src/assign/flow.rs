@@ -152,11 +152,7 @@ impl fmt::Display for FlowError {
             FlowError::LeftOutOfRange { edge, left, lefts } => {
                 write!(f, "edge {edge}: left {left} out of range (have {lefts})")
             }
-            FlowError::RightOutOfRange {
-                edge,
-                right,
-                rights,
-            } => {
+            FlowError::RightOutOfRange { edge, right, rights } => {
                 write!(f, "edge {edge}: right {right} out of range (have {rights})")
             }
             FlowError::WeightOutOfRange { edge, weight } => {
@@ -175,20 +171,10 @@ impl fmt::Display for FlowError {
                 write!(f, "one_per_group or group_cap needs right_group")
             }
             FlowError::GroupLengthMismatch { rights, groups } => {
-                write!(
-                    f,
-                    "right_group has {groups} entries for {rights} right nodes"
-                )
+                write!(f, "right_group has {groups} entries for {rights} right nodes")
             }
-            FlowError::GroupOutOfRange {
-                right,
-                group,
-                groups,
-            } => {
-                write!(
-                    f,
-                    "right {right}: group {group} has no entry in group_cap (len {groups})"
-                )
+            FlowError::GroupOutOfRange { right, group, groups } => {
+                write!(f, "right {right}: group {group} has no entry in group_cap (len {groups})")
             }
         }
     }
@@ -202,24 +188,13 @@ fn validate(p: &Problem) -> Result<(), FlowError> {
     let nl = p.demand.len();
     let nr = p.capacity.len();
     if nl > MAX_SIDE {
-        return Err(FlowError::TooManyNodes {
-            what: "left nodes",
-            count: nl,
-            max: MAX_SIDE,
-        });
+        return Err(FlowError::TooManyNodes { what: "left nodes", count: nl, max: MAX_SIDE });
     }
     if nr > MAX_SIDE {
-        return Err(FlowError::TooManyNodes {
-            what: "right nodes",
-            count: nr,
-            max: MAX_SIDE,
-        });
+        return Err(FlowError::TooManyNodes { what: "right nodes", count: nr, max: MAX_SIDE });
     }
     if p.edges.len() > MAX_EDGES {
-        return Err(FlowError::TooManyEdges {
-            count: p.edges.len(),
-            max: MAX_EDGES,
-        });
+        return Err(FlowError::TooManyEdges { count: p.edges.len(), max: MAX_EDGES });
     }
     if let Some((left, &demand)) = p.demand.iter().enumerate().find(|(_, &d)| d > MAX_UNITS) {
         return Err(FlowError::DemandTooLarge { left, demand });
@@ -229,24 +204,13 @@ fn validate(p: &Problem) -> Result<(), FlowError> {
     }
     for (k, e) in p.edges.iter().enumerate() {
         if e.left as usize >= nl {
-            return Err(FlowError::LeftOutOfRange {
-                edge: k,
-                left: e.left,
-                lefts: nl,
-            });
+            return Err(FlowError::LeftOutOfRange { edge: k, left: e.left, lefts: nl });
         }
         if e.right as usize >= nr {
-            return Err(FlowError::RightOutOfRange {
-                edge: k,
-                right: e.right,
-                rights: nr,
-            });
+            return Err(FlowError::RightOutOfRange { edge: k, right: e.right, rights: nr });
         }
         if !(0..=MAX_WEIGHT).contains(&e.weight) {
-            return Err(FlowError::WeightOutOfRange {
-                edge: k,
-                weight: e.weight,
-            });
+            return Err(FlowError::WeightOutOfRange { edge: k, weight: e.weight });
         }
     }
     if (p.one_per_group || p.group_cap.is_some()) && p.right_group.is_none() {
@@ -254,27 +218,14 @@ fn validate(p: &Problem) -> Result<(), FlowError> {
     }
     if let Some(rg) = &p.right_group {
         if rg.len() != nr {
-            return Err(FlowError::GroupLengthMismatch {
-                rights: nr,
-                groups: rg.len(),
-            });
+            return Err(FlowError::GroupLengthMismatch { rights: nr, groups: rg.len() });
         }
         if let Some(gc) = &p.group_cap {
             if gc.len() > MAX_SIDE {
-                return Err(FlowError::TooManyNodes {
-                    what: "groups",
-                    count: gc.len(),
-                    max: MAX_SIDE,
-                });
+                return Err(FlowError::TooManyNodes { what: "groups", count: gc.len(), max: MAX_SIDE });
             }
-            if let Some((right, &group)) =
-                rg.iter().enumerate().find(|(_, &g)| g as usize >= gc.len())
-            {
-                return Err(FlowError::GroupOutOfRange {
-                    right,
-                    group,
-                    groups: gc.len(),
-                });
+            if let Some((right, &group)) = rg.iter().enumerate().find(|(_, &g)| g as usize >= gc.len()) {
+                return Err(FlowError::GroupOutOfRange { right, group, groups: gc.len() });
             }
         }
     }
@@ -363,16 +314,7 @@ impl ArcList {
             cost[bi] = -self.cost[k];
             *fwd_k = a;
         }
-        (
-            Net {
-                first,
-                to,
-                rev,
-                cap,
-                cost,
-            },
-            fwd,
-        )
+        (Net { first, to, rev, cap, cost }, fwd)
     }
 }
 
@@ -416,11 +358,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
         let e = &p.edges[k as usize];
         p.demand[e.left as usize] > 0 && p.capacity[e.right as usize] > 0
     };
-    let weight_sum: i64 = by_left
-        .iter()
-        .filter(|&&k| usable(k))
-        .map(|&k| p.edges[k as usize].weight)
-        .sum();
+    let weight_sum: i64 = by_left.iter().filter(|&&k| usable(k)).map(|&k| p.edges[k as usize].weight).sum();
     let unfilled_cost = match p.objective {
         Objective::MaxWeight => 0,
         Objective::CoverageFirst => 2 * weight_sum + 1,
@@ -448,17 +386,8 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
         for i in 0..nl {
             pair_first[i] = pair_left.len() as u32;
             mine.clear();
-            mine.extend(
-                by_left[left_start[i] as usize..left_start[i + 1] as usize]
-                    .iter()
-                    .filter(|&&k| usable(k)),
-            );
-            mine.sort_by_key(|&k| {
-                (
-                    groups[p.edges[k as usize].right as usize],
-                    p.edges[k as usize].right,
-                )
-            });
+            mine.extend(by_left[left_start[i] as usize..left_start[i + 1] as usize].iter().filter(|&&k| usable(k)));
+            mine.sort_by_key(|&k| (groups[p.edges[k as usize].right as usize], p.edges[k as usize].right));
             let mut last = None;
             for &k in &mine {
                 let g = groups[p.edges[k as usize].right as usize];
@@ -473,39 +402,25 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
         nodes += pair_left.len();
     }
     if nodes > u32::MAX as usize - 1 {
-        return Err(FlowError::TooManyNodes {
-            what: "network nodes",
-            count: nodes,
-            max: u32::MAX as usize - 1,
-        });
+        return Err(FlowError::TooManyNodes { what: "network nodes", count: nodes, max: u32::MAX as usize - 1 });
     }
 
     // Ship from whichever side offers fewer usable units: the other side then
     // has spare room almost everywhere, so most searches end after a few
     // nodes. Both orientations describe the same flows.
     let degree = |start: &[u32], list: &[u32], v: usize| {
-        list[start[v] as usize..start[v + 1] as usize]
-            .iter()
-            .filter(|&&k| usable(k))
-            .count() as u64
+        list[start[v] as usize..start[v + 1] as usize].iter().filter(|&&k| usable(k)).count() as u64
     };
-    let left_units: u64 = (0..nl)
-        .map(|i| u64::from(p.demand[i]).min(degree(&left_start, &by_left, i)))
-        .sum();
-    let right_units_each: Vec<u64> = (0..nr)
-        .map(|j| u64::from(p.capacity[j]).min(degree(&right_start, &by_right, j)))
-        .collect();
+    let left_units: u64 = (0..nl).map(|i| u64::from(p.demand[i]).min(degree(&left_start, &by_left, i))).sum();
+    let right_units_each: Vec<u64> =
+        (0..nr).map(|j| u64::from(p.capacity[j]).min(degree(&right_start, &by_right, j))).collect();
     let right_units: u64 = match (group_cap, groups) {
         (Some(gc), Some(groups)) => {
             let mut per_group = vec![0u64; gc.len()];
             for (j, &u) in right_units_each.iter().enumerate() {
                 per_group[groups[j] as usize] += u;
             }
-            per_group
-                .iter()
-                .zip(gc)
-                .map(|(&u, &c)| u.min(u64::from(c)))
-                .sum()
+            per_group.iter().zip(gc).map(|(&u, &c)| u.min(u64::from(c))).sum()
         }
         _ => right_units_each.iter().sum(),
     };
@@ -513,12 +428,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
 
     // Arcs are pushed so that every arc's tail has all its incoming arcs
     // pushed earlier; the potential pass below relies on that order.
-    let mut arcs = ArcList {
-        from: Vec::new(),
-        to: Vec::new(),
-        cap: Vec::new(),
-        cost: Vec::new(),
-    };
+    let mut arcs = ArcList { from: Vec::new(), to: Vec::new(), cap: Vec::new(), cost: Vec::new() };
     let mut edge_arc = vec![NONE; ne];
     let mut supplies: Vec<(u32, u32)> = Vec::new();
     if !reverse {
@@ -536,11 +446,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
             }
             for &k in list.iter().filter(|&&k| usable(k)) {
                 let e = &p.edges[k as usize];
-                let tail = if p.one_per_group {
-                    pair_of_edge[k as usize]
-                } else {
-                    i as u32
-                };
+                let tail = if p.one_per_group { pair_of_edge[k as usize] } else { i as u32 };
                 edge_arc[k as usize] = arcs.push(tail, right_node(e.right), 1, -e.weight);
             }
         }
@@ -562,17 +468,11 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
         }
     } else {
         if let (Some(gc), Some(groups)) = (group_cap, groups) {
-            let rights: Vec<u32> = (0..nr as u32)
-                .filter(|&j| p.capacity[j as usize] > 0)
-                .collect();
-            let (member_start, members) =
-                bucket(&rights, gc.len(), |j| groups[j as usize] as usize);
+            let rights: Vec<u32> = (0..nr as u32).filter(|&j| p.capacity[j as usize] > 0).collect();
+            let (member_start, members) = bucket(&rights, gc.len(), |j| groups[j as usize] as usize);
             for (g, &c) in gc.iter().enumerate() {
                 let list = &members[member_start[g] as usize..member_start[g + 1] as usize];
-                let room: u64 = list
-                    .iter()
-                    .map(|&j| u64::from(p.capacity[j as usize]))
-                    .sum();
+                let room: u64 = list.iter().map(|&j| u64::from(p.capacity[j as usize])).sum();
                 let supply = u64::from(c).min(room) as u32;
                 if supply == 0 {
                     continue;
@@ -580,12 +480,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
                 supplies.push((group_node(g as u32), supply));
                 arcs.push(group_node(g as u32), terminal, supply, unfilled_cost);
                 for &j in list {
-                    arcs.push(
-                        group_node(g as u32),
-                        right_node(j),
-                        p.capacity[j as usize],
-                        0,
-                    );
+                    arcs.push(group_node(g as u32), right_node(j), p.capacity[j as usize], 0);
                 }
             }
         }
@@ -597,16 +492,9 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
                 supplies.push((right_node(j as u32), p.capacity[j]));
                 arcs.push(right_node(j as u32), terminal, p.capacity[j], unfilled_cost);
             }
-            for &k in by_right[right_start[j] as usize..right_start[j + 1] as usize]
-                .iter()
-                .filter(|&&k| usable(k))
-            {
+            for &k in by_right[right_start[j] as usize..right_start[j + 1] as usize].iter().filter(|&&k| usable(k)) {
                 let e = &p.edges[k as usize];
-                let head = if p.one_per_group {
-                    pair_of_edge[k as usize]
-                } else {
-                    e.left
-                };
+                let head = if p.one_per_group { pair_of_edge[k as usize] } else { e.left };
                 edge_arc[k as usize] = arcs.push(right_node(j as u32), head, 1, -e.weight);
             }
         }
@@ -666,12 +554,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
         chosen,
         total_weight,
         pairs,
-        stats: Stats {
-            nodes,
-            arcs: solver.net.to.len(),
-            phases: solver.phases,
-            augmentations: solver.augmentations,
-        },
+        stats: Stats { nodes, arcs: solver.net.to.len(), phases: solver.phases, augmentations: solver.augmentations },
     })
 }
 
@@ -791,11 +674,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn edge(left: u32, right: u32, weight: i64) -> Edge {
-        Edge {
-            left,
-            right,
-            weight,
-        }
+        Edge { left, right, weight }
     }
 
     fn problem(demand: &[u32], capacity: &[u32], edges: &[Edge], objective: Objective) -> Problem {
@@ -837,8 +716,8 @@ mod tests {
                 }
             }
         }
-        let caps_ok = left.iter().zip(&p.demand).all(|(u, d)| u <= d)
-            && right.iter().zip(&p.capacity).all(|(u, c)| u <= c);
+        let caps_ok =
+            left.iter().zip(&p.demand).all(|(u, d)| u <= d) && right.iter().zip(&p.capacity).all(|(u, c)| u <= c);
         let groups_ok = match &p.group_cap {
             Some(gc) => group_use.iter().zip(gc).all(|(u, c)| u <= c),
             None => true,
@@ -847,10 +726,7 @@ mod tests {
     }
 
     fn score(p: &Problem, chosen: &[usize]) -> (usize, i64) {
-        (
-            chosen.len(),
-            chosen.iter().map(|&k| p.edges[k].weight).sum(),
-        )
+        (chosen.len(), chosen.iter().map(|&k| p.edges[k].weight).sum())
     }
 
     fn better(obj: Objective, a: (usize, i64), b: (usize, i64)) -> bool {
@@ -942,28 +818,11 @@ mod tests {
     #[test]
     fn multi_unit_demand_and_capacity() {
         // Right 0 takes two initiatives, left 0 wants three experts.
-        let edges = [
-            edge(0, 0, 9),
-            edge(0, 1, 8),
-            edge(0, 2, 7),
-            edge(1, 0, 6),
-            edge(2, 0, 5),
-            edge(2, 1, 1),
-        ];
-        let s = check(&problem(
-            &[3, 1, 1],
-            &[2, 1, 1],
-            &edges,
-            Objective::MaxWeight,
-        ));
+        let edges = [edge(0, 0, 9), edge(0, 1, 8), edge(0, 2, 7), edge(1, 0, 6), edge(2, 0, 5), edge(2, 1, 1)];
+        let s = check(&problem(&[3, 1, 1], &[2, 1, 1], &edges, Objective::MaxWeight));
         assert_eq!(s.chosen, vec![0, 1, 2, 3]);
         assert_eq!(s.total_weight, 30);
-        let s = check(&problem(
-            &[3, 1, 1],
-            &[2, 1, 1],
-            &edges,
-            Objective::CoverageFirst,
-        ));
+        let s = check(&problem(&[3, 1, 1], &[2, 1, 1], &edges, Objective::CoverageFirst));
         // Total capacity 4 caps the pair count; the heaviest 4 pairs fit.
         assert_eq!((s.pairs, s.total_weight), (4, 30));
     }
@@ -1002,12 +861,7 @@ mod tests {
     fn empty_and_unused() {
         let s = check(&problem(&[], &[], &[], Objective::MaxWeight));
         assert_eq!((s.pairs, s.total_weight), (0, 0));
-        let s = check(&problem(
-            &[0, 2],
-            &[3, 0],
-            &[edge(0, 0, 5), edge(1, 1, 5)],
-            Objective::CoverageFirst,
-        ));
+        let s = check(&problem(&[0, 2], &[3, 0], &[edge(0, 0, 5), edge(1, 1, 5)], Objective::CoverageFirst));
         assert_eq!(s.pairs, 0);
     }
 
@@ -1022,53 +876,22 @@ mod tests {
         assert_eq!(bad(&|_| ()), None);
         assert!(matches!(
             bad(&|p| p.edges[0].left = 1),
-            Some(FlowError::LeftOutOfRange {
-                edge: 0,
-                left: 1,
-                lefts: 1
-            })
+            Some(FlowError::LeftOutOfRange { edge: 0, left: 1, lefts: 1 })
         ));
-        assert!(matches!(
-            bad(&|p| p.edges[0].right = 3),
-            Some(FlowError::RightOutOfRange { .. })
-        ));
-        assert!(matches!(
-            bad(&|p| p.edges[0].weight = -1),
-            Some(FlowError::WeightOutOfRange { .. })
-        ));
-        assert!(matches!(
-            bad(&|p| p.edges[0].weight = MAX_WEIGHT + 1),
-            Some(FlowError::WeightOutOfRange { .. })
-        ));
+        assert!(matches!(bad(&|p| p.edges[0].right = 3), Some(FlowError::RightOutOfRange { .. })));
+        assert!(matches!(bad(&|p| p.edges[0].weight = -1), Some(FlowError::WeightOutOfRange { .. })));
+        assert!(matches!(bad(&|p| p.edges[0].weight = MAX_WEIGHT + 1), Some(FlowError::WeightOutOfRange { .. })));
         assert_eq!(bad(&|p| p.edges[0].weight = MAX_WEIGHT), None);
-        assert!(matches!(
-            bad(&|p| p.demand[0] = MAX_UNITS + 1),
-            Some(FlowError::DemandTooLarge { .. })
-        ));
-        assert!(matches!(
-            bad(&|p| p.capacity[0] = MAX_UNITS + 1),
-            Some(FlowError::CapacityTooLarge { .. })
-        ));
+        assert!(matches!(bad(&|p| p.demand[0] = MAX_UNITS + 1), Some(FlowError::DemandTooLarge { .. })));
+        assert!(matches!(bad(&|p| p.capacity[0] = MAX_UNITS + 1), Some(FlowError::CapacityTooLarge { .. })));
         assert_eq!(bad(&|p| p.capacity[0] = MAX_UNITS), None);
         assert!(matches!(
             bad(&|p| p.edges.push(edge(0, 0, 3))),
-            Some(FlowError::DuplicateEdge {
-                first: 0,
-                second: 1
-            })
+            Some(FlowError::DuplicateEdge { first: 0, second: 1 })
         ));
-        assert!(matches!(
-            bad(&|p| p.one_per_group = true),
-            Some(FlowError::MissingGroups)
-        ));
-        assert!(matches!(
-            bad(&|p| p.group_cap = Some(vec![1])),
-            Some(FlowError::MissingGroups)
-        ));
-        assert!(matches!(
-            bad(&|p| p.right_group = Some(vec![0, 0])),
-            Some(FlowError::GroupLengthMismatch { .. })
-        ));
+        assert!(matches!(bad(&|p| p.one_per_group = true), Some(FlowError::MissingGroups)));
+        assert!(matches!(bad(&|p| p.group_cap = Some(vec![1])), Some(FlowError::MissingGroups)));
+        assert!(matches!(bad(&|p| p.right_group = Some(vec![0, 0])), Some(FlowError::GroupLengthMismatch { .. })));
         assert!(matches!(
             bad(&|p| {
                 p.right_group = Some(vec![1]);
@@ -1083,15 +906,9 @@ mod tests {
 
     #[test]
     fn deterministic() {
-        let edges: Vec<Edge> = (0..6u32)
-            .flat_map(|i| (0..4u32).map(move |j| edge(i, j, i64::from((i * 7 + j * 3) % 5))))
-            .collect();
-        let p = problem(
-            &[2, 1, 2, 1, 1, 2],
-            &[2, 2, 1, 1],
-            &edges,
-            Objective::CoverageFirst,
-        );
+        let edges: Vec<Edge> =
+            (0..6u32).flat_map(|i| (0..4u32).map(move |j| edge(i, j, i64::from((i * 7 + j * 3) % 5)))).collect();
+        let p = problem(&[2, 1, 2, 1, 1, 2], &[2, 2, 1, 1], &edges, Objective::CoverageFirst);
         assert_eq!(solve(&p), solve(&p));
     }
 
@@ -1131,19 +948,11 @@ mod tests {
             }
         }
         for e in &p.edges {
-            let from = if p.one_per_group {
-                pair_node(e.left, group(e.right))
-            } else {
-                e.left as usize
-            };
+            let from = if p.one_per_group { pair_node(e.left, group(e.right)) } else { e.left as usize };
             add(from, nl + e.right as usize, 1, -e.weight, &mut adj);
         }
         for j in 0..nr {
-            let head = if p.group_cap.is_some() {
-                nl + nr + 2 + group(j as u32)
-            } else {
-                t
-            };
+            let head = if p.group_cap.is_some() { nl + nr + 2 + group(j as u32) } else { t };
             add(nl + j, head, i64::from(p.capacity[j]), 0, &mut adj);
         }
         if let Some(gc) = &p.group_cap {
@@ -1204,39 +1013,24 @@ mod tests {
                     any::<bool>(),
                 )
             })
-            .prop_map(
-                |(
+            .prop_map(|(demand, capacity, raw, groups, group_cap, one_per_group, use_groups, coverage)| {
+                let mut edges: Vec<Edge> = Vec::new();
+                for (l, r, w) in raw {
+                    if !edges.iter().any(|e| e.left == l && e.right == r) {
+                        edges.push(edge(l, r, w));
+                    }
+                }
+                let use_groups = use_groups || one_per_group || group_cap.is_some();
+                Problem {
                     demand,
                     capacity,
-                    raw,
-                    groups,
-                    group_cap,
+                    edges,
+                    right_group: use_groups.then_some(groups),
                     one_per_group,
-                    use_groups,
-                    coverage,
-                )| {
-                    let mut edges: Vec<Edge> = Vec::new();
-                    for (l, r, w) in raw {
-                        if !edges.iter().any(|e| e.left == l && e.right == r) {
-                            edges.push(edge(l, r, w));
-                        }
-                    }
-                    let use_groups = use_groups || one_per_group || group_cap.is_some();
-                    Problem {
-                        demand,
-                        capacity,
-                        edges,
-                        right_group: use_groups.then_some(groups),
-                        one_per_group,
-                        group_cap,
-                        objective: if coverage {
-                            Objective::CoverageFirst
-                        } else {
-                            Objective::MaxWeight
-                        },
-                    }
-                },
-            )
+                    group_cap,
+                    objective: if coverage { Objective::CoverageFirst } else { Objective::MaxWeight },
+                }
+            })
     }
 
     fn objective_value(p: &Problem, s: &Solution) -> (usize, i64) {

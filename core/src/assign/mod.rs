@@ -36,6 +36,7 @@ pub const MAX_CANDIDATES: usize = 20_000_000;
 
 /// Optimal (total fit) or stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Exact optimum of the objective (min-cost flow).
@@ -48,6 +49,7 @@ pub enum Mode {
 
 /// What the optimal mode maximises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {
     /// Total score; a slot stays empty when filling it would lower the total.
@@ -59,6 +61,8 @@ pub enum Objective {
 
 /// Assignment settings; a field of [`crate::Config`] (`"assign": {...}`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+#[cfg_attr(feature = "js", tsify(missing_as_null))]
 #[serde(default, deny_unknown_fields)]
 pub struct AssignConfig {
     /// Optimal or stable (default optimal).
@@ -128,6 +132,7 @@ impl AssignConfig {
 
 /// A pair with a score the caller brings (bring-your-own-scores mode).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct ScoredEdge {
     /// The initiative.
@@ -140,6 +145,7 @@ pub struct ScoredEdge {
 
 /// One assigned pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Pair {
     /// The initiative.
     pub initiative_id: String,
@@ -153,6 +159,7 @@ pub struct Pair {
 
 /// How full an initiative got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Fill {
     /// The initiative.
     pub initiative_id: String,
@@ -166,6 +173,7 @@ pub struct Fill {
 
 /// How loaded an expert got.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Load {
     /// The expert.
     pub expert_id: String,
@@ -177,6 +185,7 @@ pub struct Load {
 
 /// Why an initiative did not get all the experts it wanted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum UnassignedReason {
     /// No expert may support it at all (the rule, capacity, language, distance) or none has a fitting skill.
@@ -192,6 +201,7 @@ pub enum UnassignedReason {
 
 /// An initiative left (partly) unfilled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Unassigned {
     /// The initiative.
     pub initiative_id: String,
@@ -205,6 +215,7 @@ pub struct Unassigned {
 
 /// Solver figures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct AssignStats {
     /// Candidate pairs given to the solver.
     pub candidates: usize,
@@ -222,6 +233,7 @@ pub struct AssignStats {
 
 /// The result of an assignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Assignment {
     /// Optimal or stable.
     pub mode: Mode,
@@ -339,10 +351,8 @@ pub fn assign_with(
         })
         .collect();
     let demand: Vec<u32> = sorted.iter().map(|i| i.experts_wanted).collect();
-    let flow_edges: Vec<flow::Edge> = candidates
-        .iter()
-        .map(|c| flow::Edge { left: c.initiative, right: c.expert, weight: units(c.score) })
-        .collect();
+    let flow_edges: Vec<flow::Edge> =
+        candidates.iter().map(|c| flow::Edge { left: c.initiative, right: c.expert, weight: units(c.score) }).collect();
     let (group, groups) = lending_groups(matcher);
     let mut stats = AssignStats { candidates: candidates.len(), ..AssignStats::default() };
     let chosen = match ac.mode {
@@ -401,7 +411,11 @@ fn lending_groups(matcher: &Matcher) -> (Vec<u32>, usize) {
     (keys.iter().map(|k| ids[k]).collect(), ids.len())
 }
 
-fn scored_candidates(matcher: &Matcher, sorted: &[&Initiative], progress: &(impl Fn(Progress) + Sync)) -> Result<Vec<Candidate>> {
+fn scored_candidates(
+    matcher: &Matcher,
+    sorted: &[&Initiative],
+    progress: &(impl Fn(Progress) + Sync),
+) -> Result<Vec<Candidate>> {
     let ac = &matcher.settings.config.assign;
     let k = if ac.candidates_per_initiative == 0 { matcher.len().max(1) } else { ac.candidates_per_initiative };
     let total = sorted.len();
@@ -472,14 +486,22 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             continue;
         }
         if same_municipality(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
-            let detail = eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config).err().map(|r| r.1).unwrap_or_default();
-            push(Code::SameMunicipality, "", format!("pairs an expert with an initiative of their own municipality: {detail}"));
+            let detail = eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config)
+                .err()
+                .map(|r| r.1)
+                .unwrap_or_default();
+            push(
+                Code::SameMunicipality,
+                "",
+                format!("pairs an expert with an initiative of their own municipality: {detail}"),
+            );
             continue;
         }
         match eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
             Err((Reason::NoCapacity, _)) | Ok(_) => {}
             Err((reason, detail)) => {
-                let reason = serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let reason =
+                    serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
                 push(Code::InvalidArgument, "", format!("pairs an expert who is not eligible ({reason}: {detail})"));
                 continue;
             }
@@ -534,12 +556,20 @@ fn report(
         });
     }
     pairs.sort_by(|a, b| {
-        a.initiative_id.cmp(&b.initiative_id).then(b.score.total_cmp(&a.score)).then_with(|| a.expert_id.cmp(&b.expert_id))
+        a.initiative_id
+            .cmp(&b.initiative_id)
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.expert_id.cmp(&b.expert_id))
     });
     let initiatives: Vec<Fill> = sorted
         .iter()
         .enumerate()
-        .map(|(i, x)| Fill { initiative_id: x.id.clone(), wanted: x.experts_wanted, filled: filled[i], candidates: offered[i] })
+        .map(|(i, x)| Fill {
+            initiative_id: x.id.clone(),
+            wanted: x.experts_wanted,
+            filled: filled[i],
+            candidates: offered[i],
+        })
         .collect();
     let unassigned = sorted
         .iter()
@@ -550,16 +580,27 @@ fn report(
             let (reason, detail) = if offered[i] == 0 {
                 why_no_candidates(matcher, x)
             } else if offered[i] < x.experts_wanted {
-                (UnassignedReason::TooFewCandidates, format!("{} candidates for {} places", offered[i], x.experts_wanted))
+                (
+                    UnassignedReason::TooFewCandidates,
+                    format!("{} candidate(s) for {} places", offered[i], x.experts_wanted),
+                )
             } else {
-                let how = if ac.mode == Mode::Optimal && ac.objective == Objective::MaxScore {
-                    " (or pairing them here would lower the total score)"
-                } else {
-                    ""
-                };
+                let mut causes = vec!["at capacity", "assigned elsewhere"];
+                if ac.one_per_municipality || ac.municipality_cap.is_some() {
+                    causes.push("held back by a municipality option");
+                }
+                if ac.mode == Mode::Optimal && ac.objective == Objective::MaxScore {
+                    causes.push("worth more elsewhere than here");
+                }
+                let last = causes.pop().unwrap_or_default();
                 (
                     UnassignedReason::ExpertsFull,
-                    format!("its {} candidates are at capacity or assigned elsewhere{how}", offered[i]),
+                    format!(
+                        "its {} {} {} or {last}",
+                        offered[i],
+                        if offered[i] == 1 { "candidate is" } else { "candidates are" },
+                        causes.join(", ")
+                    ),
                 )
             };
             Unassigned { initiative_id: x.id.clone(), missing, reason, detail }
@@ -588,7 +629,9 @@ fn why_no_candidates(matcher: &Matcher, i: &Initiative) -> (UnassignedReason, St
     }
     let excluded = matcher.rank_detailed(i, 1).map(|r| r.excluded).unwrap_or_default();
     match excluded.first() {
-        Some(x) if x.reason == Reason::RequiredNeedUncovered => (UnassignedReason::RequiredNeedUncovered, x.detail.clone()),
+        Some(x) if x.reason == Reason::RequiredNeedUncovered => {
+            (UnassignedReason::RequiredNeedUncovered, x.detail.clone())
+        }
         Some(x) => (
             UnassignedReason::NoEligibleExpert,
             format!("the experts whose skills fit are not eligible, e.g. {}: {}", x.expert_id, x.detail),

@@ -27,24 +27,13 @@ pub struct StableSolution {
 fn validate(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<(), FlowError> {
     let (nl, nr) = (demand.len(), capacity.len());
     if nl > MAX_SIDE {
-        return Err(FlowError::TooManyNodes {
-            what: "left nodes",
-            count: nl,
-            max: MAX_SIDE,
-        });
+        return Err(FlowError::TooManyNodes { what: "left nodes", count: nl, max: MAX_SIDE });
     }
     if nr > MAX_SIDE {
-        return Err(FlowError::TooManyNodes {
-            what: "right nodes",
-            count: nr,
-            max: MAX_SIDE,
-        });
+        return Err(FlowError::TooManyNodes { what: "right nodes", count: nr, max: MAX_SIDE });
     }
     if edges.len() > MAX_EDGES {
-        return Err(FlowError::TooManyEdges {
-            count: edges.len(),
-            max: MAX_EDGES,
-        });
+        return Err(FlowError::TooManyEdges { count: edges.len(), max: MAX_EDGES });
     }
     if let Some((left, &demand)) = demand.iter().enumerate().find(|(_, &d)| d > MAX_UNITS) {
         return Err(FlowError::DemandTooLarge { left, demand });
@@ -54,24 +43,13 @@ fn validate(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<(), Flow
     }
     for (k, e) in edges.iter().enumerate() {
         if e.left as usize >= nl {
-            return Err(FlowError::LeftOutOfRange {
-                edge: k,
-                left: e.left,
-                lefts: nl,
-            });
+            return Err(FlowError::LeftOutOfRange { edge: k, left: e.left, lefts: nl });
         }
         if e.right as usize >= nr {
-            return Err(FlowError::RightOutOfRange {
-                edge: k,
-                right: e.right,
-                rights: nr,
-            });
+            return Err(FlowError::RightOutOfRange { edge: k, right: e.right, rights: nr });
         }
         if !(0..=MAX_WEIGHT).contains(&e.weight) {
-            return Err(FlowError::WeightOutOfRange {
-                edge: k,
-                weight: e.weight,
-            });
+            return Err(FlowError::WeightOutOfRange { edge: k, weight: e.weight });
         }
     }
     Ok(())
@@ -79,11 +57,7 @@ fn validate(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<(), Flow
 
 /// Left-proposing deferred acceptance; returns the left-optimal stable
 /// matching (see the module note on why it is the only one).
-pub fn stable(
-    demand: &[u32],
-    capacity: &[u32],
-    edges: &[Edge],
-) -> Result<StableSolution, FlowError> {
+pub fn stable(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<StableSolution, FlowError> {
     validate(demand, capacity, edges)?;
     let (nl, nr) = (demand.len(), capacity.len());
 
@@ -109,30 +83,21 @@ pub fn stable(
             let j = edges[k as usize].right as usize;
             if seen[j] != u32::MAX && edges[seen[j] as usize].left as usize == i {
                 let (a, b) = (seen[j].min(k) as usize, seen[j].max(k) as usize);
-                return Err(FlowError::DuplicateEdge {
-                    first: a,
-                    second: b,
-                });
+                return Err(FlowError::DuplicateEdge { first: a, second: b });
             }
             seen[j] = k;
         }
-        list.sort_unstable_by_key(|&k| {
-            (Reverse(edges[k as usize].weight), edges[k as usize].right)
-        });
+        list.sort_unstable_by_key(|&k| (Reverse(edges[k as usize].weight), edges[k as usize].right));
     }
     drop(seen);
 
     // Each right keeps its held proposals in a heap whose top is its least
     // preferred one: lowest weight, then highest left index.
-    let mut held: Vec<BinaryHeap<(Reverse<i64>, u32, u32)>> =
-        (0..nr).map(|_| BinaryHeap::new()).collect();
+    let mut held: Vec<BinaryHeap<(Reverse<i64>, u32, u32)>> = (0..nr).map(|_| BinaryHeap::new()).collect();
     let mut next = vec![0u32; nl];
     let mut count = vec![0u32; nl];
     let mut proposals = 0usize;
-    let mut pending: Vec<u32> = (0..nl as u32)
-        .rev()
-        .filter(|&i| demand[i as usize] > 0)
-        .collect();
+    let mut pending: Vec<u32> = (0..nl as u32).rev().filter(|&i| demand[i as usize] > 0).collect();
 
     while let Some(i) = pending.pop() {
         let iu = i as usize;
@@ -168,10 +133,7 @@ pub fn stable(
         }
     }
 
-    let mut chosen: Vec<usize> = held
-        .into_iter()
-        .flat_map(|h| h.into_iter().map(|(_, _, k)| k as usize))
-        .collect();
+    let mut chosen: Vec<usize> = held.into_iter().flat_map(|h| h.into_iter().map(|(_, _, k)| k as usize)).collect();
     chosen.sort_unstable();
     Ok(StableSolution { chosen, proposals })
 }
@@ -182,11 +144,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn edge(left: u32, right: u32, weight: i64) -> Edge {
-        Edge {
-            left,
-            right,
-            weight,
-        }
+        Edge { left, right, weight }
     }
 
     /// Left `i` ranks pair `a` above pair `b` (both its own).
@@ -221,10 +179,10 @@ mod tests {
         }
         (0..edges.len()).filter(|k| !chosen.contains(k)).all(|k| {
             let (i, j) = (edges[k].left as usize, edges[k].right as usize);
-            let left_wants = (of_left[i].len() as u32) < demand[i]
-                || of_left[i].iter().any(|&c| left_prefers(edges, k, c));
-            let right_wants = (of_right[j].len() as u32) < capacity[j]
-                || of_right[j].iter().any(|&c| right_prefers(edges, k, c));
+            let left_wants =
+                (of_left[i].len() as u32) < demand[i] || of_left[i].iter().any(|&c| left_prefers(edges, k, c));
+            let right_wants =
+                (of_right[j].len() as u32) < capacity[j] || of_right[j].iter().any(|&c| right_prefers(edges, k, c));
             !(left_wants && right_wants)
         })
     }
@@ -232,13 +190,7 @@ mod tests {
     /// Greedy over the global order both sides agree with.
     fn greedy(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Vec<usize> {
         let mut order: Vec<usize> = (0..edges.len()).collect();
-        order.sort_by_key(|&k| {
-            (
-                std::cmp::Reverse(edges[k].weight),
-                edges[k].left + edges[k].right,
-                edges[k].left,
-            )
-        });
+        order.sort_by_key(|&k| (std::cmp::Reverse(edges[k].weight), edges[k].left + edges[k].right, edges[k].left));
         let mut l = demand.to_vec();
         let mut r = capacity.to_vec();
         let mut chosen = Vec::new();
@@ -265,13 +217,7 @@ mod tests {
     fn rejection_chain() {
         // Left 1 displaces left 0 at right 0, which then falls back to
         // right 1 and in turn displaces left 2 there.
-        let edges = [
-            edge(0, 0, 5),
-            edge(0, 1, 4),
-            edge(1, 0, 9),
-            edge(2, 1, 3),
-            edge(2, 2, 1),
-        ];
+        let edges = [edge(0, 0, 5), edge(0, 1, 4), edge(1, 0, 9), edge(2, 1, 3), edge(2, 2, 1)];
         let s = run(&[1, 1, 1], &[1, 1, 1], &edges);
         assert_eq!(s.chosen, vec![1, 2, 4]);
         assert!(is_stable(&[1, 1, 1], &[1, 1, 1], &edges, &s.chosen));
@@ -283,9 +229,7 @@ mod tests {
     fn capacities_and_ties() {
         // Equal weights: right 0 keeps the lower left indices, lefts prefer
         // lower right indices.
-        let edges: Vec<Edge> = (0..3u32)
-            .flat_map(|i| (0..2u32).map(move |j| edge(i, j, 7)))
-            .collect();
+        let edges: Vec<Edge> = (0..3u32).flat_map(|i| (0..2u32).map(move |j| edge(i, j, 7))).collect();
         let (demand, capacity) = ([2, 1, 2], [2, 2]);
         let s = run(&demand, &capacity, &edges);
         // (0,0) (0,1) (1,0) (2,1)
@@ -303,47 +247,19 @@ mod tests {
 
     #[test]
     fn invalid_input() {
+        assert!(matches!(stable(&[1], &[1], &[edge(1, 0, 1)]), Err(FlowError::LeftOutOfRange { .. })));
+        assert!(matches!(stable(&[1], &[1], &[edge(0, 1, 1)]), Err(FlowError::RightOutOfRange { .. })));
+        assert!(matches!(stable(&[1], &[1], &[edge(0, 0, -1)]), Err(FlowError::WeightOutOfRange { .. })));
+        assert!(matches!(stable(&[1], &[1], &[edge(0, 0, MAX_WEIGHT + 1)]), Err(FlowError::WeightOutOfRange { .. })));
+        assert!(matches!(stable(&[MAX_UNITS + 1], &[1], &[]), Err(FlowError::DemandTooLarge { .. })));
+        assert!(matches!(stable(&[1], &[MAX_UNITS + 1], &[]), Err(FlowError::CapacityTooLarge { .. })));
         assert!(matches!(
-            stable(&[1], &[1], &[edge(1, 0, 1)]),
-            Err(FlowError::LeftOutOfRange { .. })
-        ));
-        assert!(matches!(
-            stable(&[1], &[1], &[edge(0, 1, 1)]),
-            Err(FlowError::RightOutOfRange { .. })
-        ));
-        assert!(matches!(
-            stable(&[1], &[1], &[edge(0, 0, -1)]),
-            Err(FlowError::WeightOutOfRange { .. })
-        ));
-        assert!(matches!(
-            stable(&[1], &[1], &[edge(0, 0, MAX_WEIGHT + 1)]),
-            Err(FlowError::WeightOutOfRange { .. })
-        ));
-        assert!(matches!(
-            stable(&[MAX_UNITS + 1], &[1], &[]),
-            Err(FlowError::DemandTooLarge { .. })
-        ));
-        assert!(matches!(
-            stable(&[1], &[MAX_UNITS + 1], &[]),
-            Err(FlowError::CapacityTooLarge { .. })
-        ));
-        assert!(matches!(
-            stable(
-                &[1, 1],
-                &[1, 1],
-                &[edge(0, 0, 1), edge(1, 0, 1), edge(0, 0, 2)]
-            ),
-            Err(FlowError::DuplicateEdge {
-                first: 0,
-                second: 2
-            })
+            stable(&[1, 1], &[1, 1], &[edge(0, 0, 1), edge(1, 0, 1), edge(0, 0, 2)]),
+            Err(FlowError::DuplicateEdge { first: 0, second: 2 })
         ));
     }
 
-    fn arb_instance(
-        max_side: usize,
-        max_edges: usize,
-    ) -> impl Strategy<Value = (Vec<u32>, Vec<u32>, Vec<Edge>)> {
+    fn arb_instance(max_side: usize, max_edges: usize) -> impl Strategy<Value = (Vec<u32>, Vec<u32>, Vec<Edge>)> {
         (1..=max_side, 1..=max_side).prop_flat_map(move |(nl, nr)| {
             let weight = prop_oneof![0i64..=4, 0i64..=MAX_WEIGHT];
             (
