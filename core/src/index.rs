@@ -13,12 +13,13 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::{Expert, Registry, Skill};
 use crate::rules::{ExpertFacts, Resolver};
+use crate::score::NeedAnalysis;
 use crate::taxonomy::{Taxonomy, TaxonomyData, Term};
 use crate::text::fold;
 use crate::validate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Everything besides the experts that shapes results.
 #[derive(Debug, Clone, Default)]
@@ -119,7 +120,14 @@ pub struct Matcher {
     pub(crate) posting_start: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
     scratch: Mutex<Vec<Scratch>>,
+    /// Need analyses by folded label: initiatives repeat their needs, and
+    /// analysing a label and comparing it with every skill label is most of
+    /// a query's fixed cost.
+    needs: RwLock<HashMap<String, Arc<NeedAnalysis>>>,
 }
+
+/// Most need labels kept analysed; beyond it new labels are analysed per query.
+const NEED_CACHE: usize = 8_192;
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -229,7 +237,23 @@ impl Matcher {
             posting_start,
             postings,
             scratch: Mutex::new(Vec::new()),
+            needs: RwLock::new(HashMap::new()),
         })
+    }
+
+    /// The analysis of a need label, from the cache when it is there.
+    pub(crate) fn need(&self, label: &str) -> Arc<NeedAnalysis> {
+        let key = fold(label);
+        if let Some(a) = self.needs.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return a;
+        }
+        let a = Arc::new(NeedAnalysis::new(label, &self.taxonomy, &self.settings.config));
+        if let Ok(mut m) = self.needs.write() {
+            if m.len() < NEED_CACHE {
+                return m.entry(key).or_insert(a).clone();
+            }
+        }
+        a
     }
 
     /// Number of experts.
@@ -240,6 +264,16 @@ impl Matcher {
     /// Whether the matcher holds no experts.
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// The distinct skill labels, folded, in index order.
+    pub fn label_texts(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.terms.iter().map(|t| t.label.text.as_str())
+    }
+
+    /// The distinct skill labels, analysed, in index order.
+    pub fn label_terms(&self) -> impl ExactSizeIterator<Item = &Term> {
+        self.terms.iter()
     }
 
     /// Number of distinct analysed skill labels.
@@ -366,6 +400,7 @@ impl Clone for Matcher {
             posting_start: self.posting_start.clone(),
             postings: self.postings.clone(),
             scratch: Mutex::new(Vec::new()),
+            needs: RwLock::new(HashMap::new()),
         }
     }
 }

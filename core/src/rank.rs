@@ -5,7 +5,7 @@ use crate::error::{Code, Error, Problem, RecordKind, Result};
 use crate::index::{Matcher, Scratch};
 use crate::model::{Exclusion, Expert, Explanation, Initiative, Match, Ranking, Reason};
 use crate::rules::{eligibility, Eligible, ExpertFacts};
-use crate::score::{self, covers, level_factor, score_bound, similarity, uncovered_required, Query};
+use crate::score::{self, covers, level_factor, score_bound, similarity, uncovered_required, NeedQuery, Query};
 use crate::validate;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -113,29 +113,40 @@ impl Matcher {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        Ok(Query::new(initiative, &self.taxonomy, &self.resolver, &self.settings.config))
+        Ok(Query::with(initiative, &self.resolver, |label| self.need(label)))
+    }
+
+    /// The matcher's labels that match a need, best first (computed once per analysis).
+    fn need_matches<'a>(&self, need: &'a NeedQuery) -> &'a [(f64, u32)] {
+        need.analysis.matches.get_or_init(|| {
+            let config = &self.settings.config;
+            let mut list: Vec<(f64, u32)> = self
+                .terms
+                .iter()
+                .enumerate()
+                .map(|(t, term)| (similarity(need, term, config).0, t as u32))
+                .filter(|&(sim, _)| sim > 0.0)
+                .collect();
+            list.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            list
+        })
     }
 
     /// Similarity of every need with every distinct label, and per need the
     /// matching labels best first.
     fn similarities(&self, q: &Query, s: &mut Scratch) {
-        let config = &self.settings.config;
         let n = q.needs.len();
         s.sims.clear();
         s.sims.resize(n * self.terms.len(), 0.0);
-        if s.lists.len() < q.needs.len() {
-            s.lists.resize_with(q.needs.len(), Vec::new);
+        if s.lists.len() < n {
+            s.lists.resize_with(n, Vec::new);
         }
         for (j, need) in q.needs.iter().enumerate() {
-            let list = &mut s.lists[j];
-            for (t, term) in self.terms.iter().enumerate() {
-                let (sim, _) = similarity(need, term, config);
-                if sim > 0.0 {
-                    s.sims[t * n + j] = sim;
-                    list.push((sim, t as u32));
-                }
+            let matches = self.need_matches(need);
+            for &(sim, t) in matches {
+                s.sims[t as usize * n + j] = sim;
             }
-            list.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            s.lists[j].extend_from_slice(matches);
         }
     }
 
@@ -382,7 +393,7 @@ impl Matcher {
 
     /// [`Matcher::rank`] for an initiative already validated, with any `k`.
     pub(crate) fn rank_unchecked(&self, initiative: &Initiative, k: usize) -> Vec<Match> {
-        self.ranked(&Query::new(initiative, &self.taxonomy, &self.resolver, &self.settings.config), k)
+        self.ranked(&Query::with(initiative, &self.resolver, |label| self.need(label)), k)
     }
 
     /// Like [`Matcher::rank`], plus the `k` best-fitting experts that were

@@ -13,15 +13,36 @@ use crate::model::{Initiative, Match, NeedMatch, Via};
 use crate::rules::{Eligible, InitiativeFacts, Resolver};
 use crate::taxonomy::{Reach, Taxonomy, Term};
 
-/// One need, analysed once per query.
-#[derive(Debug, Clone)]
-pub struct NeedQuery {
-    /// The need's label as given.
-    pub label: String,
+/// A need label analysed: its text forms, concept links and the concepts it
+/// reaches. Depends only on the folded label, the taxonomy and the config, so
+/// a [`crate::Matcher`] keeps it between queries.
+#[derive(Debug)]
+pub struct NeedAnalysis {
     /// Its analysed form.
     pub term: Term,
     /// Concepts it reaches.
     pub reach: Reach,
+    /// The matcher's labels that match it, as (similarity, label), best
+    /// first; filled by the matcher that owns this analysis on first use.
+    pub(crate) matches: std::sync::OnceLock<Vec<(f64, u32)>>,
+}
+
+impl NeedAnalysis {
+    /// Analyses a need label.
+    pub fn new(label: &str, taxonomy: &Taxonomy, config: &Config) -> NeedAnalysis {
+        let term = taxonomy.term(label, config);
+        let reach = taxonomy.reach(&term.links, config);
+        NeedAnalysis { term, reach, matches: std::sync::OnceLock::new() }
+    }
+}
+
+/// One need of a query.
+#[derive(Debug, Clone)]
+pub struct NeedQuery {
+    /// The need's label as given.
+    pub label: String,
+    /// Its analysis.
+    pub analysis: std::sync::Arc<NeedAnalysis>,
     /// Weight divided by the sum of weights.
     pub share: f64,
     /// Minimum level.
@@ -50,22 +71,26 @@ pub fn ordered_sum(values: &mut [f64]) -> f64 {
 impl Query {
     /// Analyses a validated initiative.
     pub fn new(i: &Initiative, taxonomy: &Taxonomy, resolver: &Resolver, config: &Config) -> Query {
+        Query::with(i, resolver, |label| std::sync::Arc::new(NeedAnalysis::new(label, taxonomy, config)))
+    }
+
+    /// Analyses a validated initiative, taking need analyses from `analyse`.
+    pub fn with(
+        i: &Initiative,
+        resolver: &Resolver,
+        mut analyse: impl FnMut(&str) -> std::sync::Arc<NeedAnalysis>,
+    ) -> Query {
         let mut weights: Vec<f64> = i.needs.iter().map(|n| n.weight).collect();
         let total = ordered_sum(&mut weights);
         let needs = i
             .needs
             .iter()
-            .map(|n| {
-                let term = taxonomy.term(&n.label, config);
-                let reach = taxonomy.reach(&term.links, config);
-                NeedQuery {
-                    label: n.label.clone(),
-                    term,
-                    reach,
-                    share: n.weight / total,
-                    min_level: n.min_level,
-                    required: n.required,
-                }
+            .map(|n| NeedQuery {
+                label: n.label.clone(),
+                analysis: analyse(&n.label),
+                share: n.weight / total,
+                min_level: n.min_level,
+                required: n.required,
             })
             .collect();
         Query { id: i.id.clone(), facts: InitiativeFacts::of(i, resolver), needs }
@@ -74,13 +99,13 @@ impl Query {
 
 /// Similarity of a need and a skill label in [0, 1], and how they met.
 pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via) {
-    let (a, b) = (&need.term.label, &skill.label);
+    let (a, b) = (&need.analysis.term.label, &skill.label);
     if a.key == b.key {
         return (1.0, Via::Exact);
     }
     let mut best = (0.0, Via::None);
     for link in &skill.links {
-        if let Some((factor, via)) = need.reach.get(link.concept) {
+        if let Some((factor, via)) = need.analysis.reach.get(link.concept) {
             let s = factor * link.strength;
             if s > best.0 || (s == best.0 && via < best.1) {
                 best = (s, via);

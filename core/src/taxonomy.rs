@@ -82,29 +82,28 @@ pub struct Term {
     pub links: Vec<Link>,
 }
 
-/// How far a need's concepts reach through the taxonomy: for each concept,
-/// the factor and relation with which it is reached (dense: a query looks it
-/// up once per linked label, thousands of times).
+/// How far a need's concepts reach through the taxonomy: the concepts reached,
+/// each with its factor and relation, sorted by concept.
 #[derive(Debug, Clone, Default)]
 pub struct Reach {
-    entries: Vec<(f64, Via)>,
+    entries: Vec<(u32, f64, Via)>,
 }
 
 impl Reach {
-    fn new(concepts: usize) -> Reach {
-        Reach { entries: vec![(0.0, Via::None); concepts] }
-    }
-
     /// The factor and relation with which a concept is reached, if at all.
     pub fn get(&self, concept: u32) -> Option<(f64, Via)> {
-        self.entries.get(concept as usize).copied().filter(|e| e.1 != Via::None)
+        self.entries.binary_search_by_key(&concept, |e| e.0).ok().map(|i| (self.entries[i].1, self.entries[i].2))
     }
 
     fn offer(&mut self, concept: u32, factor: f64, via: Via) {
-        if let Some(e) = self.entries.get_mut(concept as usize) {
-            if e.1 == Via::None || factor > e.0 || (factor == e.0 && via < e.1) {
-                *e = (factor, via);
+        match self.entries.binary_search_by_key(&concept, |e| e.0) {
+            Ok(i) => {
+                let e = &mut self.entries[i];
+                if factor > e.1 || (factor == e.1 && via < e.2) {
+                    *e = (concept, factor, via);
+                }
             }
+            Err(i) => self.entries.insert(i, (concept, factor, via)),
         }
     }
 }
@@ -301,10 +300,7 @@ impl Taxonomy {
     /// Every concept reachable from `links` within [`Config::max_hops`], with its
     /// factor (the link strength times the relation's decay) and relation.
     pub fn reach(&self, links: &[Link], config: &Config) -> Reach {
-        if links.is_empty() {
-            return Reach::default();
-        }
-        let mut reach = Reach::new(self.len());
+        let mut reach = Reach::default();
         for link in links {
             let c = link.concept;
             reach.offer(c, link.strength * config.synonym_similarity, Via::Synonym);
