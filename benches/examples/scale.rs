@@ -1,5 +1,6 @@
-//! Build time, memory and single-query latency at a given scale:
-//! `cargo run --release -p participatienetwerk-benches --example scale -- 200000`.
+//! Build time, index size, single-query latency and a batch at a given scale:
+//! `cargo run --release -p participatienetwerk-benches --example scale -- 200000`
+//! (`INITIATIVES=20000` for the batch size, `RUNS=n` for ranking only).
 
 use participatienetwerk::{Matcher, Settings};
 use std::time::Instant;
@@ -7,7 +8,8 @@ use std::time::Instant;
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let t = Instant::now();
-    let data = participatienetwerk_benches::national(n, 1_000);
+    let batch: usize = std::env::var("INITIATIVES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
+    let data = participatienetwerk_benches::national(n, batch);
     println!("generated {n} experts in {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let m = Matcher::new(data.experts, Settings { registry: data.registry, ..Settings::default() }).expect("valid");

@@ -48,7 +48,7 @@ struct DemoArgs {
     #[arg(long, default_value_t = 40)]
     initiatives: usize,
     /// Random seed.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 0)]
     seed: u64,
     /// How many initiatives to show in full.
     #[arg(long, default_value_t = 3)]
@@ -288,7 +288,9 @@ fn run_assign(a: AssignArgs) -> Result<ExitCode, Error> {
 
 fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
-    let data = demo::generate(&demo::DemoSpec { experts: a.experts, initiatives: a.initiatives, seed: a.seed });
+    let spec = demo::DemoSpec { experts: a.experts, initiatives: a.initiatives, seed: a.seed };
+    spec.check()?;
+    let data = demo::generate(&spec);
     let generated = started.elapsed();
     let registry = data.registry.clone();
     let t = std::time::Instant::now();

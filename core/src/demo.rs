@@ -89,12 +89,42 @@ pub struct DemoSpec {
 
 impl Default for DemoSpec {
     fn default() -> Self {
-        DemoSpec { experts: 2_000, initiatives: 40, seed: 42 }
+        DemoSpec { experts: 2_000, initiatives: 40, seed: 0 }
+    }
+}
+
+/// Most experts a demo data set may have (the national scale is 200,000).
+pub const MAX_DEMO_EXPERTS: usize = 2_000_000;
+/// Most initiatives a demo data set may have.
+pub const MAX_DEMO_INITIATIVES: usize = 1_000_000;
+
+impl DemoSpec {
+    /// Checks the sizes against [`MAX_DEMO_EXPERTS`] and [`MAX_DEMO_INITIATIVES`],
+    /// so a typo cannot make [`generate`] run out of memory.
+    pub fn check(&self) -> crate::Result<()> {
+        let mut problems = Vec::new();
+        for (field, n, max) in
+            [("experts", self.experts, MAX_DEMO_EXPERTS), ("initiatives", self.initiatives, MAX_DEMO_INITIATIVES)]
+        {
+            if n > max {
+                problems.push(crate::Problem::new(
+                    crate::Code::InvalidArgument,
+                    crate::RecordKind::Input,
+                    field,
+                    format!("must be at most {max}, got {n}"),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::Error::Invalid(problems))
+        }
     }
 }
 
 /// A generated data set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DemoData {
     /// Experts, ids `e-000000` upwards.
     pub experts: Vec<Expert>,

@@ -15,15 +15,20 @@ pub const MAX_K: usize = 100_000;
 
 /// Checks `k`.
 pub fn check_k(k: usize) -> Result<()> {
-    if k == 0 || k > MAX_K {
-        return Err(Error::single(Problem::new(
+    k_from_i64(i64::try_from(k).unwrap_or(i64::MAX)).map(|_| ())
+}
+
+/// Checks a `k` that arrives signed (from Python or JS).
+pub fn k_from_i64(k: i64) -> Result<usize> {
+    match usize::try_from(k) {
+        Ok(k) if (1..=MAX_K).contains(&k) => Ok(k),
+        _ => Err(Error::single(Problem::new(
             Code::InvalidArgument,
             RecordKind::Input,
             "k",
             format!("must be 1..={MAX_K}, got {k}"),
-        )));
+        ))),
     }
-    Ok(())
 }
 
 /// A candidate in a top-k heap; "greater" means worse, so the heap's top is
@@ -289,7 +294,7 @@ impl Matcher {
             }
             // Now and then, score the most promising experts met so far in
             // full: their scores raise the bar the caps must stay above.
-            if open && since_check >= 4096.max(s.rows.len() / 2) {
+            if open && since_check >= 4096.max(s.rows.len()) {
                 since_check = 0;
                 self.checkpoint(q, k.max(lists.excluded.k), &factors, s, &mut values, &mut lists);
             }
@@ -307,8 +312,10 @@ impl Matcher {
                 }
             }
         } else {
-            for &row in &candidates {
-                let e = s.rows[row as usize];
+            // In expert order the skill reads run forward through memory.
+            let mut experts: Vec<u32> = candidates.iter().map(|&row| s.rows[row as usize]).collect();
+            experts.sort_unstable();
+            for e in experts {
                 self.consider(q, e, &factors, s, &mut values, &mut lists);
             }
         }

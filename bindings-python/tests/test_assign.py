@@ -1,0 +1,125 @@
+"""Assignment: invariants on every result, and optimality against an LP solver."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+
+import participatienetwerk as pn
+
+
+def check_invariants(result: pn.Assignment, experts: list[Any], initiatives: list[Any], registry: Any = None) -> None:
+    successors = (registry or {}).get("successors", {})
+
+    def resolve(code: str) -> str:
+        seen = set()
+        while code in successors and code not in seen:
+            seen.add(code)
+            code = successors[code]
+        return code
+
+    by_expert = {e["id"]: e for e in experts}
+    by_initiative = {i["id"]: i for i in initiatives}
+    load = Counter(p["expert_id"] for p in result["pairs"])
+    fill = Counter(p["initiative_id"] for p in result["pairs"])
+    assert len(set((p["initiative_id"], p["expert_id"]) for p in result["pairs"])) == len(result["pairs"])
+    for eid, n in load.items():
+        assert n <= by_expert[eid].get("max_initiatives", 1)
+    for iid, n in fill.items():
+        assert n <= by_initiative[iid].get("experts_wanted", 1)
+    for p in result["pairs"]:
+        works_for = {resolve(c) for c in by_expert[p["expert_id"]]["municipalities"]}
+        assert resolve(by_initiative[p["initiative_id"]]["municipality"]) not in works_for
+        assert 0 < p["score"] <= 1
+    assert result["objective_value"] == sum(round(p["score"] * 1e9) for p in result["pairs"])
+    for f in result["initiatives"]:
+        assert f["filled"] == fill[f["initiative_id"]]
+    for u in result["unassigned"]:
+        f = next(f for f in result["initiatives"] if f["initiative_id"] == u["initiative_id"])
+        assert u["missing"] == f["wanted"] - f["filled"] > 0
+
+
+def test_demo_invariants(demo: pn.DemoData, matcher: pn.Matcher) -> None:
+    result = matcher.assign(demo["initiatives"])
+    check_invariants(result, demo["experts"], demo["initiatives"], demo["registry"])
+    assert result["pairs"]
+    assert pn.assign(demo["initiatives"], demo["experts"], registry=demo["registry"]) == result
+
+
+def test_stable_mode_invariants(demo: pn.DemoData) -> None:
+    result = pn.assign(demo["initiatives"], demo["experts"], registry=demo["registry"], config={"assign": {"mode": "stable"}})
+    assert result["mode"] == "stable"
+    check_invariants(result, demo["experts"], demo["initiatives"], demo["registry"])
+
+
+def random_instance(seed: int) -> tuple[list[dict], list[dict], list[dict]]:
+    rng = random.Random(seed)
+    municipalities = [f"GM{n:04d}" for n in range(1, 6)]
+    experts = [
+        {"id": f"e-{n}", "municipalities": rng.sample(municipalities, rng.randint(1, 2)), "max_initiatives": rng.randint(0, 3)}
+        for n in range(rng.randint(3, 12))
+    ]
+    initiatives = [
+        {"id": f"i-{n}", "municipality": rng.choice(municipalities), "experts_wanted": rng.randint(1, 3)}
+        for n in range(rng.randint(2, 10))
+    ]
+    edges = [
+        {"initiative_id": i["id"], "expert_id": e["id"], "score": round(rng.uniform(0.01, 1), rng.choice([2, 6, 9]))}
+        for i in initiatives
+        for e in experts
+        if i["municipality"] not in e["municipalities"] and rng.random() < 0.6
+    ]
+    return experts, initiatives, edges
+
+
+def lp_optimum(experts: list[dict], initiatives: list[dict], edges: list[dict]) -> float:
+    """Max-weight bipartite b-matching; its LP has an integral optimum."""
+    from scipy.optimize import linprog
+
+    if not edges:
+        return 0.0
+    rows = [("e", e["id"], e.get("max_initiatives", 1)) for e in experts] + [
+        ("i", i["id"], i.get("experts_wanted", 1)) for i in initiatives
+    ]
+    index = {(kind, rid): r for r, (kind, rid, _) in enumerate(rows)}
+    a = np.zeros((len(rows), len(edges)))
+    for c, edge in enumerate(edges):
+        a[index[("e", edge["expert_id"])], c] = 1
+        a[index[("i", edge["initiative_id"])], c] = 1
+    res = linprog(
+        c=[-edge["score"] for edge in edges],
+        A_ub=a,
+        b_ub=[cap for _, _, cap in rows],
+        bounds=(0, 1),
+        method="highs",
+    )
+    assert res.status == 0
+    assert np.allclose(res.x, np.round(res.x), atol=1e-7)
+    return float(sum(edge["score"] for edge, x in zip(edges, np.round(res.x)) if x == 1))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_optimal_against_linprog(seed: int) -> None:
+    pytest.importorskip("scipy")
+    experts, initiatives, edges = random_instance(seed)
+    result = pn.assign(initiatives, experts, edges=edges)
+    check_invariants(result, experts, initiatives)
+    # Scores are exact at 1e-9 (at most nine decimals here), so the sums compare exactly.
+    assert result["objective_value"] == round(lp_optimum(experts, initiatives, edges) * 1e9)
+    assert {(p["initiative_id"], p["expert_id"]) for p in result["pairs"]} <= {
+        (e["initiative_id"], e["expert_id"]) for e in edges
+    }
+
+
+def test_edges_reject_same_municipality() -> None:
+    with pytest.raises(pn.ValidationError) as info:
+        pn.assign(
+            [{"id": "i-1", "municipality": "GM0363"}],
+            [{"id": "e-1", "municipalities": ["GM0363"]}],
+            edges=[{"initiative_id": "i-1", "expert_id": "e-1", "score": 0.5}],
+        )
+    assert info.value.code == "same_municipality"
