@@ -181,6 +181,67 @@ fn records(obj: &Bound<'_, PyAny>, kind: RecordKind) -> CoreResult<Value> {
     }
 }
 
+/// Edges given as columns (`{"initiative_id": [...], "expert_id": [...],
+/// "score": [...]}`, e.g. `DataFrame.to_dict("list")` or numpy arrays), read
+/// straight into edges: a million per-row dicts would cost more than solving.
+fn edge_columns(d: &Bound<'_, PyDict>) -> CoreResult<Vec<ScoredEdge>> {
+    const COLUMNS: [&str; 3] = ["initiative_id", "expert_id", "score"];
+    let edge_problem = |code: Code, index: Option<usize>, field: &str, message: String| {
+        participatienetwerk::Error::single(Problem::new(code, RecordKind::Edge, field, message).with_index(index))
+    };
+    for key in d.keys() {
+        let name = key.extract::<String>().unwrap_or_default();
+        if !COLUMNS.contains(&name.as_str()) {
+            let hint = validate::suggest(&name, COLUMNS).map(|s| format!(", did you mean `{s}`?")).unwrap_or_default();
+            return Err(edge_problem(Code::UnknownField, None, &name, format!("is an unknown column{hint}")));
+        }
+    }
+    let column = |name: &str| -> CoreResult<Vec<Bound<'_, PyAny>>> {
+        let col =
+            d.get_item(name).ok().flatten().ok_or_else(|| {
+                edge_problem(Code::MissingField, None, name, "is a required column but missing".into())
+            })?;
+        let col = if col.hasattr("tolist").unwrap_or(false) { col.call_method0("tolist").unwrap_or(col) } else { col };
+        let items = col
+            .try_iter()
+            .map_err(|e| edge_problem(Code::WrongType, None, name, format!("must be a sequence: {e}")))?;
+        items.collect::<PyResult<Vec<_>>>().map_err(|e| edge_problem(Code::WrongType, None, name, e.to_string()))
+    };
+    let (ini, exp, score) = (column(COLUMNS[0])?, column(COLUMNS[1])?, column(COLUMNS[2])?);
+    if ini.len() != exp.len() || ini.len() != score.len() {
+        return Err(edge_problem(
+            Code::WrongType,
+            None,
+            "",
+            format!("columns differ in length: {}, {} and {}", ini.len(), exp.len(), score.len()),
+        ));
+    }
+    let mut out = Vec::with_capacity(ini.len());
+    for (n, ((i, e), s)) in ini.iter().zip(&exp).zip(&score).enumerate() {
+        let text = |o: &Bound<'_, PyAny>, field: &str| {
+            o.extract::<String>().map_err(|_| edge_problem(Code::WrongType, Some(n), field, "must be a string".into()))
+        };
+        let score = s
+            .extract::<f64>()
+            .map_err(|_| edge_problem(Code::WrongType, Some(n), "score", "must be a number".into()))?;
+        out.push(ScoredEdge { initiative_id: text(i, "initiative_id")?, expert_id: text(e, "expert_id")?, score });
+    }
+    Ok(out)
+}
+
+/// Edges as records (a list of dicts) or as columns (a dict of sequences).
+enum Edges {
+    Records(Value),
+    Columns(Vec<ScoredEdge>),
+}
+
+fn edges_of(obj: &Bound<'_, PyAny>) -> CoreResult<Edges> {
+    match obj.cast::<PyDict>() {
+        Ok(d) => edge_columns(d).map(Edges::Columns),
+        Err(_) => records(obj, RecordKind::Edge).map(Edges::Records),
+    }
+}
+
 fn optional(obj: Option<&Bound<'_, PyAny>>, kind: RecordKind) -> CoreResult<Option<Value>> {
     obj.filter(|o| !o.is_none()).map(|o| record(o, kind)).transpose()
 }
@@ -417,7 +478,7 @@ fn assign_all<'py>(
     let input = (|| -> CoreResult<_> {
         let e = records(experts, RecordKind::Expert)?;
         let i = records(initiatives, RecordKind::Initiative)?;
-        let edges = edges.filter(|o| !o.is_none()).map(|o| records(o, RecordKind::Edge)).transpose()?;
+        let edges = edges.filter(|o| !o.is_none()).map(edges_of).transpose()?;
         Ok((e, i, edges, RawSettings::new(registry, taxonomy, config)?))
     })();
     // Same reading order as the Rust vector tests, so the first problem reported agrees.
@@ -428,7 +489,10 @@ fn assign_all<'py>(
                 let loose = ReadOptions { labels_optional: true, ..opts };
                 let experts = validate::read_experts(experts, loose)?;
                 let initiatives = validate::read_initiatives(initiatives, loose)?;
-                let edges: Vec<ScoredEdge> = validate::read_edges(edges, opts)?;
+                let edges: Vec<ScoredEdge> = match edges {
+                    Edges::Records(v) => validate::read_edges(v, opts)?,
+                    Edges::Columns(c) => c,
+                };
                 assign::assign_edges(experts, &initiatives, &edges, raw.read()?)
             }
             None => {

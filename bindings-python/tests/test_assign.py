@@ -123,3 +123,30 @@ def test_edges_reject_same_municipality() -> None:
             edges=[{"initiative_id": "i-1", "expert_id": "e-1", "score": 0.5}],
         )
     assert info.value.code == "same_municipality"
+
+
+def test_edges_as_columns_equal_edges_as_records():
+    experts = [{"id": f"e-{n}", "municipalities": ["GM0001"], "max_initiatives": 2} for n in range(4)]
+    initiatives = [{"id": f"i-{n}", "municipality": "GM0002", "experts_wanted": 2} for n in range(3)]
+    rows = [(f"i-{i}", f"e-{e}", ((i * 7 + e * 3) % 10) / 10) for i in range(3) for e in range(4)]
+    records = [{"initiative_id": i, "expert_id": e, "score": s} for i, e, s in rows]
+    columns = {
+        "initiative_id": [r[0] for r in rows],
+        "expert_id": [r[1] for r in rows],
+        "score": [r[2] for r in rows],
+    }
+    assert pn.assign(initiatives, experts, edges=columns) == pn.assign(initiatives, experts, edges=records)
+
+
+def test_edge_columns_are_checked():
+    experts = [{"id": "e-1", "municipalities": ["GM0001"]}]
+    initiatives = [{"id": "i-1", "municipality": "GM0002"}]
+    with pytest.raises(pn.ValidationError) as bad:
+        pn.assign(initiatives, experts, edges={"initiative_id": ["i-1"], "expert_id": ["e-1"], "scor": [0.5]})
+    assert bad.value.code == "unknown_field" and "did you mean `score`" in str(bad.value)
+    with pytest.raises(pn.ValidationError) as bad:
+        pn.assign(initiatives, experts, edges={"initiative_id": ["i-1", "i-1"], "expert_id": ["e-1"], "score": [0.5]})
+    assert "differ in length" in str(bad.value)
+    with pytest.raises(pn.ValidationError) as bad:
+        pn.assign(initiatives, experts, edges={"initiative_id": ["i-1"], "expert_id": ["e-1"], "score": [float("nan")]})
+    assert bad.value.field == "score"

@@ -27,15 +27,50 @@ fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::single(Problem::new(Code::Parse, RecordKind::Input, "", format!("{}: {e}", path.display())))
 }
 
-/// Reads a file as a [`Value`]: CSV by extension, JSON otherwise.
-pub fn read_value(path: &Path, kind: RecordKind) -> Result<Value> {
+/// Reads a file of experts or initiatives: JSON takes the core's typed fast
+/// path, CSV goes through records.
+pub fn read_experts(path: &Path, opts: participatienetwerk::ReadOptions) -> Result<Vec<participatienetwerk::Expert>> {
+    match json_text(path)? {
+        Some(text) => validate::read_experts_json(&text, &path.display().to_string(), opts),
+        None => validate::read_experts(read_value(path, RecordKind::Expert)?, opts),
+    }
+}
+
+/// [`read_experts`] for initiatives.
+pub fn read_initiatives(
+    path: &Path,
+    opts: participatienetwerk::ReadOptions,
+) -> Result<Vec<participatienetwerk::Initiative>> {
+    match json_text(path)? {
+        Some(text) => validate::read_initiatives_json(&text, &path.display().to_string(), opts),
+        None => validate::read_initiatives(read_value(path, RecordKind::Initiative)?, opts),
+    }
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+}
+
+/// The text of a JSON file; `None` for CSV.
+fn json_text(path: &Path) -> Result<Option<String>> {
+    if is_csv(path) {
+        return Ok(None);
+    }
+    read_text(path).map(Some)
+}
+
+fn read_text(path: &Path) -> Result<String> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(io_error(path, format!("is {} bytes, at most {MAX_FILE_BYTES}", meta.len())));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-    let is_csv = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-    if is_csv {
+    std::fs::read_to_string(path).map_err(|e| io_error(path, e))
+}
+
+/// Reads a file as a [`Value`]: CSV by extension, JSON otherwise.
+pub fn read_value(path: &Path, kind: RecordKind) -> Result<Value> {
+    let text = read_text(path)?;
+    if is_csv(path) {
         csv_records(&text, kind).map_err(|e| io_error(path, e))
     } else {
         validate::parse_json(&text, &path.display().to_string())

@@ -184,9 +184,8 @@ fn records(c: &Common, o: ReadOptions) -> Result<Records, Error> {
             keep_in(&mut problems, $e)
         };
     }
-    let experts = keep!(input::read_value(&c.experts, RecordKind::Expert).and_then(|v| validate::read_experts(v, o)));
-    let initiatives =
-        keep!(input::read_value(&c.initiatives, RecordKind::Initiative).and_then(|v| validate::read_initiatives(v, o)));
+    let experts = keep!(input::read_experts(&c.experts, o));
+    let initiatives = keep!(input::read_initiatives(&c.initiatives, o));
     let registry = match &c.registry {
         Some(p) => keep!(input::read_value(p, RecordKind::Registry).and_then(|v| validate::read_registry(v, o))),
         None => Some(Registry::default()),
@@ -213,10 +212,10 @@ fn run_validate(a: ValidateArgs) -> Result<ExitCode, Error> {
     let mut counts = Vec::new();
     for (path, kind) in [(&a.experts, RecordKind::Expert), (&a.initiatives, RecordKind::Initiative)] {
         let Some(path) = path else { continue };
-        let read = input::read_value(path, kind).and_then(|v| match kind {
-            RecordKind::Expert => validate::read_experts(v, o).map(|x| x.len()),
-            _ => validate::read_initiatives(v, o).map(|x| x.len()),
-        });
+        let read = match kind {
+            RecordKind::Expert => input::read_experts(path, o).map(|x| x.len()),
+            _ => input::read_initiatives(path, o).map(|x| x.len()),
+        };
         match read {
             Ok(n) => counts.push(format!(
                 "{n} {} records in {}",

@@ -141,8 +141,10 @@ impl Matcher {
         Matcher::build(experts, settings, true)
     }
 
-    pub(crate) fn build(experts: Vec<Expert>, settings: Settings, require_skills: bool) -> Result<Matcher> {
-        let mut problems = validate::check_experts_with(&experts, require_skills);
+    /// `scoring: false` builds the rules part only (ids, facts, resolver) for
+    /// assignment with scores the caller brings: skills are optional and not analysed.
+    pub(crate) fn build(experts: Vec<Expert>, settings: Settings, scoring: bool) -> Result<Matcher> {
+        let mut problems = validate::check_experts_with(&experts, scoring);
         if experts.len() > validate::MAX_EXPERTS {
             problems.push(crate::error::Problem::new(
                 crate::error::Code::TooMany,
@@ -199,7 +201,15 @@ impl Matcher {
             raw_term.push(t);
         }
         let config = &settings.config;
-        let terms: Vec<Term> = analyse_all(&term_labels, &raw_labels, &taxonomy, config);
+        let terms: Vec<Term> = if scoring {
+            analyse_all(&term_labels, &raw_labels, &taxonomy, config)
+        } else {
+            // Never ranked: no skill postings, and no term a posting could name.
+            skills.clear();
+            raw_term.clear();
+            skill_start.iter_mut().for_each(|s| *s = 0);
+            Vec::new()
+        };
 
         let mut counts = vec![0u32; terms.len() + 1];
         for &(raw, _) in &skills {

@@ -27,10 +27,18 @@ pub fn code_text(code: Code) -> String {
 }
 
 /// Resolves merged municipalities to their current code and names codes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Resolver {
-    current: HashMap<Code, Code>,
+    /// Current code per code: codes are four digits, so a table beats hashing
+    /// on the hot path of every eligibility check.
+    current: Vec<Code>,
     names: HashMap<Code, String>,
+}
+
+impl Default for Resolver {
+    fn default() -> Self {
+        Resolver { current: (0..=9999).collect(), names: HashMap::new() }
+    }
 }
 
 impl Resolver {
@@ -42,15 +50,14 @@ impl Resolver {
         }
         let step: HashMap<Code, Code> =
             registry.successors.iter().map(|(a, b)| (code_number(a), code_number(b))).collect();
-        let current = step
-            .keys()
-            .map(|&start| {
+        let current = (0..=9999)
+            .map(|start| {
                 let mut cur = start;
                 // Chains are acyclic (checked above), so this ends within |step| steps.
                 while let Some(&next) = step.get(&cur) {
                     cur = next;
                 }
-                (start, cur)
+                cur
             })
             .collect();
         let names = registry.names.iter().map(|(c, n)| (code_number(c), n.clone())).collect();
@@ -59,7 +66,7 @@ impl Resolver {
 
     /// The current code of a possibly merged municipality.
     pub fn resolve(&self, code: Code) -> Code {
-        self.current.get(&code).copied().unwrap_or(code)
+        self.current.get(usize::from(code)).copied().unwrap_or(code)
     }
 
     /// `GM0363 Amsterdam`, or just the code when no name is known.

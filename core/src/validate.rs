@@ -385,6 +385,56 @@ pub fn read_initiatives(v: Value, opts: ReadOptions) -> Result<Vec<Initiative>> 
     finish(initiatives, problems)
 }
 
+fn too_many(n: usize, cap: usize, what: &str) -> Option<Problem> {
+    (n > cap).then(|| {
+        Problem::new(
+            Code::TooMany,
+            RecordKind::Input,
+            "",
+            format!("holds {n} {what} records, at most {cap} are accepted"),
+        )
+    })
+}
+
+/// The checks [`read_experts`] runs after typing, for experts that arrived
+/// already typed (a front-end deserialised them straight into [`Expert`]s;
+/// whenever that fails, it must fall back to [`read_experts`], which names
+/// every problem).
+pub fn accept_experts(experts: Vec<Expert>, opts: ReadOptions) -> Result<Vec<Expert>> {
+    let mut problems: Vec<Problem> = too_many(experts.len(), MAX_EXPERTS, "expert").into_iter().collect();
+    if problems.is_empty() {
+        problems.extend(check_experts_with(&experts, !opts.labels_optional));
+    }
+    finish(experts, problems)
+}
+
+/// [`accept_experts`] for initiatives.
+pub fn accept_initiatives(initiatives: Vec<Initiative>, opts: ReadOptions) -> Result<Vec<Initiative>> {
+    let mut problems: Vec<Problem> = too_many(initiatives.len(), MAX_INITIATIVES, "initiative").into_iter().collect();
+    if problems.is_empty() {
+        problems.extend(check_initiatives_with(&initiatives, !opts.labels_optional));
+    }
+    finish(initiatives, problems)
+}
+
+/// Reads experts from JSON text. Well-formed files take a direct typed
+/// parse; any file that fails it is read again value by value, so that every
+/// problem is named with its record and field.
+pub fn read_experts_json(text: &str, what: &str, opts: ReadOptions) -> Result<Vec<Expert>> {
+    match serde_json::from_str::<Vec<Expert>>(text) {
+        Ok(experts) => accept_experts(experts, opts),
+        Err(_) => read_experts(parse_json(text, what)?, opts),
+    }
+}
+
+/// [`read_experts_json`] for initiatives.
+pub fn read_initiatives_json(text: &str, what: &str, opts: ReadOptions) -> Result<Vec<Initiative>> {
+    match serde_json::from_str::<Vec<Initiative>>(text) {
+        Ok(initiatives) => accept_initiatives(initiatives, opts),
+        Err(_) => read_initiatives(parse_json(text, what)?, opts),
+    }
+}
+
 /// Reads scored candidate edges (`initiative_id`, `expert_id`, `score`);
 /// ids and scores are checked against the records by [`crate::assign`].
 pub fn read_edges(v: Value, opts: ReadOptions) -> Result<Vec<crate::assign::ScoredEdge>> {
@@ -842,6 +892,20 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.problems()[0].code, Code::MissingField);
         assert_eq!(err.problems()[0].field, "needs[0].weight");
+    }
+
+    #[test]
+    fn typed_fast_path_and_value_path_agree() {
+        let good = r#"[{"id": "e-1", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3}]}]"#;
+        let bad = r#"[{"id": "e-1", "municipalities": ["GM363"], "skils": [{"label": "Wmo", "level": 3}]}]"#;
+        let opts = ReadOptions::default();
+        assert_eq!(read_experts_json(good, "t", opts).unwrap(), read_experts(json(good), opts).unwrap());
+        assert_eq!(read_experts_json(bad, "t", opts).unwrap_err(), read_experts(json(bad), opts).unwrap_err());
+        // Typed but invalid values are still checked.
+        let level = r#"[{"id": "e-1", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 9}]}]"#;
+        assert_eq!(read_experts_json(level, "t", opts).unwrap_err(), read_experts(json(level), opts).unwrap_err());
+        let loose = ReadOptions { ignore_unknown_fields: true, ..opts };
+        assert_eq!(read_experts_json(bad, "t", loose).unwrap_err().problems().len(), 2);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 """Native part of ``participatienetwerk`` (PyO3)."""
 
-from typing import Any, Iterable, Mapping, Optional, Sequence, final
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union, final
 
 from typing_extensions import Self
 
@@ -75,7 +75,7 @@ def assign(
     registry: Optional[Mapping[str, Any]] = None,
     taxonomy: Optional[Mapping[str, Any]] = None,
     config: Optional[Mapping[str, Any]] = None,
-    edges: Optional[Iterable[EdgeLike]] = None,
+    edges: Optional[Union[Iterable[EdgeLike], Mapping[str, Sequence[Any]]]] = None,
     ignore_unknown_fields: bool = False,
 ) -> Assignment: ...
 def validate(

@@ -383,7 +383,7 @@ pub fn assign_with(
             sol.chosen
         }
     };
-    Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats))
+    Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats, edges.is_none()))
 }
 
 fn solver_error(e: flow::FlowError) -> Error {
@@ -451,11 +451,6 @@ fn scored_candidates(
 
 fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEdge]) -> Result<Vec<Candidate>> {
     let config = &matcher.settings.config;
-    let index: HashMap<&str, usize> = sorted.iter().enumerate().map(|(i, x)| (x.id.as_str(), i)).collect();
-    let facts: Vec<InitiativeFacts> = sorted.iter().map(|i| InitiativeFacts::of(i, &matcher.resolver)).collect();
-    let mut problems = Vec::new();
-    let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut out = Vec::with_capacity(edges.len());
     if edges.len() > MAX_CANDIDATES {
         return Err(Error::single(Problem::new(
             Code::TooMany,
@@ -464,13 +459,21 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             format!("{} edges, at most {MAX_CANDIDATES}", edges.len()),
         )));
     }
+    let initiative_index: HashMap<&str, u32> =
+        sorted.iter().enumerate().map(|(i, x)| (x.id.as_str(), i as u32)).collect();
+    let expert_index: HashMap<&str, u32> = matcher.ids.iter().enumerate().map(|(e, id)| (&**id, e as u32)).collect();
+    let facts: Vec<InitiativeFacts> = sorted.iter().map(|i| InitiativeFacts::of(i, &matcher.resolver)).collect();
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(edges.len());
+    // (initiative, expert, edge number) of every readable edge, to find repeats.
+    let mut keys: Vec<(u32, u32, u32)> = Vec::with_capacity(edges.len());
     for (n, e) in edges.iter().enumerate() {
-        let pair = format!("{} / {}", e.initiative_id, e.expert_id);
         let mut push = |code: Code, field: &str, msg: String| {
+            let pair = format!("{} / {}", e.initiative_id, e.expert_id);
             problems.push(Problem::new(code, RecordKind::Edge, field, msg).with_id(Some(&pair)).with_index(Some(n)));
         };
-        let i = index.get(e.initiative_id.as_str()).copied();
-        let x = matcher.position(&e.expert_id);
+        let i = initiative_index.get(e.initiative_id.as_str()).copied();
+        let x = expert_index.get(e.expert_id.as_str()).copied();
         if i.is_none() {
             push(Code::UnknownId, "initiative_id", "names no initiative in the input".into());
         }
@@ -481,15 +484,10 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             push(Code::InvalidNumber, "score", format!("must be 0..=1, got {}", e.score));
         }
         let (Some(i), Some(x)) = (i, x) else { continue };
-        if let Some(first) = seen.insert((i, x), n) {
-            push(Code::DuplicateId, "", format!("repeats edge #{first}"));
-            continue;
-        }
-        if same_municipality(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
-            let detail = eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config)
-                .err()
-                .map(|r| r.1)
-                .unwrap_or_default();
+        keys.push((i, x, n as u32));
+        let (xf, inf) = (&matcher.facts[x as usize], &facts[i as usize]);
+        if same_municipality(xf, inf, &matcher.resolver, config) {
+            let detail = eligibility(xf, inf, &matcher.resolver, config).err().map(|r| r.1).unwrap_or_default();
             push(
                 Code::SameMunicipality,
                 "",
@@ -497,7 +495,7 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             );
             continue;
         }
-        match eligibility(&matcher.facts[x], &facts[i], &matcher.resolver, config) {
+        match eligibility(xf, inf, &matcher.resolver, config) {
             Err((Reason::NoCapacity, _)) | Ok(_) => {}
             Err((reason, detail)) => {
                 let reason =
@@ -507,7 +505,18 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             }
         }
         if e.score > config.assign.score_floor {
-            out.push(Candidate { initiative: i as u32, expert: x as u32, score: e.score, needs: Vec::new() });
+            out.push(Candidate { initiative: i, expert: x, score: e.score, needs: Vec::new() });
+        }
+    }
+    keys.sort_unstable();
+    for w in keys.windows(2) {
+        if w[0].0 == w[1].0 && w[0].1 == w[1].1 {
+            let e = &edges[w[1].2 as usize];
+            problems.push(
+                Problem::new(Code::DuplicateId, RecordKind::Edge, "", format!("repeats edge #{}", w[0].2))
+                    .with_id(Some(&format!("{} / {}", e.initiative_id, e.expert_id)))
+                    .with_index(Some(w[1].2 as usize)),
+            );
         }
     }
     if problems.is_empty() {
@@ -524,6 +533,7 @@ fn report(
     chosen: &[usize],
     capacity: &[u32],
     stats: AssignStats,
+    scored: bool,
 ) -> Assignment {
     let ac = &matcher.settings.config.assign;
     let mut filled = vec![0u32; sorted.len()];
@@ -577,7 +587,9 @@ fn report(
         .filter(|&(i, x)| filled[i] < x.experts_wanted)
         .map(|(i, x)| {
             let missing = x.experts_wanted - filled[i];
-            let (reason, detail) = if offered[i] == 0 {
+            let (reason, detail) = if offered[i] == 0 && !scored {
+                (UnassignedReason::NoEligibleExpert, "no scored pair names it".into())
+            } else if offered[i] == 0 {
                 why_no_candidates(matcher, x)
             } else if offered[i] < x.experts_wanted {
                 (
@@ -624,9 +636,6 @@ fn report(
 }
 
 fn why_no_candidates(matcher: &Matcher, i: &Initiative) -> (UnassignedReason, String) {
-    if i.needs.is_empty() {
-        return (UnassignedReason::NoEligibleExpert, "no scored pair names it".into());
-    }
     let excluded = matcher.rank_detailed(i, 1).map(|r| r.excluded).unwrap_or_default();
     match excluded.first() {
         Some(x) if x.reason == Reason::RequiredNeedUncovered => {
