@@ -1,7 +1,7 @@
 """Match civic initiatives with civil servants from other municipalities.
 
 Records go in and come out as plain dicts in the interchange format (see
-``DESIGN.md``); all validation, scoring and ordering happen in the Rust core.
+the repository README); all validation, scoring and ordering happen in the Rust core.
 """
 
 from __future__ import annotations
