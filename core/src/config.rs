@@ -27,6 +27,10 @@ pub struct Config {
     pub related_similarity: f64,
     /// Similarity of concepts that share a broader concept (default 0.5); reported as `related`.
     pub sibling_similarity: f64,
+    /// Label similarity below this counts as none (default 0.45): a distant
+    /// relative in the taxonomy ("sharing a broader concept" with a label that
+    /// merely contains a concept) says too little to explain a match.
+    pub min_similarity: f64,
     /// Most broader/narrower steps followed (default 2).
     pub max_hops: u32,
     /// Strength of a link from a label that contains a concept's label rather
@@ -67,6 +71,7 @@ impl Default for Config {
             narrower_similarity: 0.7,
             related_similarity: 0.6,
             sibling_similarity: 0.5,
+            min_similarity: 0.45,
             max_hops: 2,
             contained_factor: 0.85,
             level_weight: 0.2,
@@ -99,6 +104,7 @@ impl Config {
             ("narrower_similarity", self.narrower_similarity),
             ("related_similarity", self.related_similarity),
             ("sibling_similarity", self.sibling_similarity),
+            ("min_similarity", self.min_similarity),
             ("contained_factor", self.contained_factor),
             ("level_weight", self.level_weight),
             ("below_min_level_factor", self.below_min_level_factor),

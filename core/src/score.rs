@@ -126,6 +126,9 @@ pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via)
     if fuzzy > best.0 {
         best = (fuzzy, Via::Fuzzy);
     }
+    if best.0 < config.min_similarity {
+        return (0.0, Via::None);
+    }
     best
 }
 
@@ -275,6 +278,17 @@ mod tests {
         assert!(s > 0.85 && s < 1.0, "{s}");
         let noise = Taxonomy::builtin().term("kinderopvang", &c);
         assert_eq!(similarity(&q.needs[0], &noise, &c), (0.0, Via::None));
+    }
+
+    #[test]
+    fn distant_relatives_below_the_floor_count_as_none() {
+        let q = query(&[("subsidie aanvragen voor het buurthuis", 1.0, 1)]);
+        let skill = Taxonomy::builtin().term("subsidieverlening", &Config::default());
+        assert_eq!(similarity(&q.needs[0], &skill, &Config::default()), (0.0, Via::None));
+        let open = Config { min_similarity: 0.0, ..Config::default() };
+        let (s, via) = similarity(&q.needs[0], &skill, &open);
+        assert_eq!(via, Via::Related);
+        assert_eq!(s, open.sibling_similarity * open.contained_factor);
     }
 
     #[test]

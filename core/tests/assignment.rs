@@ -40,7 +40,8 @@ fn settings(assign: AssignConfig) -> Settings {
     Settings { config: Config { assign, ..Config::default() }, ..Settings::default() }
 }
 
-/// The best objective over every feasible subset of edges.
+/// The best objective over every feasible subset of edges. Edges scoring 0
+/// are no candidates: pairs must score above `score_floor` (default 0).
 fn brute_force(
     experts: &[Expert],
     initiatives: &[Initiative],
@@ -59,6 +60,10 @@ fn brute_force(
         for (k, e) in edges.iter().enumerate() {
             if mask & (1 << k) == 0 {
                 continue;
+            }
+            if e.score <= 0.0 {
+                ok = false;
+                break;
             }
             let x = experts.iter().find(|x| x.id == e.expert_id).unwrap();
             let i = initiatives.iter().find(|i| i.id == e.initiative_id).unwrap();
