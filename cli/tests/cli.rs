@@ -91,6 +91,16 @@ fn bad_input_fails_fast_with_every_problem() {
 }
 
 #[test]
+fn nan_weight_in_csv_is_named() {
+    let e = write("nan-experts.csv", "id,municipalities,skills\ne-1,GM0363,Wmo:3\n");
+    let i = write("nan-initiatives.csv", "id,municipality,needs\ni-7,GM0344,Wmo:NaN\n");
+    let out = run(&["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(r#"initiative "i-7": needs[0].weight must be finite, > 0 and <= 1000000, got NaN"#), "{err}");
+}
+
+#[test]
 fn csv_input_and_csv_output() {
     let e = write(
         "experts.csv",

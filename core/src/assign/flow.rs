@@ -184,25 +184,25 @@ impl std::error::Error for FlowError {}
 
 const NONE: u32 = u32::MAX;
 
-fn validate(p: &Problem) -> Result<(), FlowError> {
-    let nl = p.demand.len();
-    let nr = p.capacity.len();
+/// The checks shared with the stable mode: sizes, units, edge ends and weights.
+pub(super) fn check_sides(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<(), FlowError> {
+    let (nl, nr) = (demand.len(), capacity.len());
     if nl > MAX_SIDE {
         return Err(FlowError::TooManyNodes { what: "left nodes", count: nl, max: MAX_SIDE });
     }
     if nr > MAX_SIDE {
         return Err(FlowError::TooManyNodes { what: "right nodes", count: nr, max: MAX_SIDE });
     }
-    if p.edges.len() > MAX_EDGES {
-        return Err(FlowError::TooManyEdges { count: p.edges.len(), max: MAX_EDGES });
+    if edges.len() > MAX_EDGES {
+        return Err(FlowError::TooManyEdges { count: edges.len(), max: MAX_EDGES });
     }
-    if let Some((left, &demand)) = p.demand.iter().enumerate().find(|(_, &d)| d > MAX_UNITS) {
+    if let Some((left, &demand)) = demand.iter().enumerate().find(|(_, &d)| d > MAX_UNITS) {
         return Err(FlowError::DemandTooLarge { left, demand });
     }
-    if let Some((right, &capacity)) = p.capacity.iter().enumerate().find(|(_, &c)| c > MAX_UNITS) {
+    if let Some((right, &capacity)) = capacity.iter().enumerate().find(|(_, &c)| c > MAX_UNITS) {
         return Err(FlowError::CapacityTooLarge { right, capacity });
     }
-    for (k, e) in p.edges.iter().enumerate() {
+    for (k, e) in edges.iter().enumerate() {
         if e.left as usize >= nl {
             return Err(FlowError::LeftOutOfRange { edge: k, left: e.left, lefts: nl });
         }
@@ -213,6 +213,12 @@ fn validate(p: &Problem) -> Result<(), FlowError> {
             return Err(FlowError::WeightOutOfRange { edge: k, weight: e.weight });
         }
     }
+    Ok(())
+}
+
+fn validate(p: &Problem) -> Result<(), FlowError> {
+    let nr = p.capacity.len();
+    check_sides(&p.demand, &p.capacity, &p.edges)?;
     if (p.one_per_group || p.group_cap.is_some()) && p.right_group.is_none() {
         return Err(FlowError::MissingGroups);
     }

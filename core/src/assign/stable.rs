@@ -8,14 +8,9 @@
 //! returned here is also the right-optimal one, and equals taking pairs
 //! greedily in that global order.
 
-use super::flow::{Edge, FlowError};
+use super::flow::{check_sides, Edge, FlowError};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
-const MAX_EDGES: usize = 20_000_000;
-const MAX_UNITS: u32 = 1_000_000;
-const MAX_WEIGHT: i64 = 1_000_000_000;
-const MAX_SIDE: usize = 50_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StableSolution {
@@ -24,41 +19,10 @@ pub struct StableSolution {
     pub proposals: usize,
 }
 
-fn validate(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<(), FlowError> {
-    let (nl, nr) = (demand.len(), capacity.len());
-    if nl > MAX_SIDE {
-        return Err(FlowError::TooManyNodes { what: "left nodes", count: nl, max: MAX_SIDE });
-    }
-    if nr > MAX_SIDE {
-        return Err(FlowError::TooManyNodes { what: "right nodes", count: nr, max: MAX_SIDE });
-    }
-    if edges.len() > MAX_EDGES {
-        return Err(FlowError::TooManyEdges { count: edges.len(), max: MAX_EDGES });
-    }
-    if let Some((left, &demand)) = demand.iter().enumerate().find(|(_, &d)| d > MAX_UNITS) {
-        return Err(FlowError::DemandTooLarge { left, demand });
-    }
-    if let Some((right, &capacity)) = capacity.iter().enumerate().find(|(_, &c)| c > MAX_UNITS) {
-        return Err(FlowError::CapacityTooLarge { right, capacity });
-    }
-    for (k, e) in edges.iter().enumerate() {
-        if e.left as usize >= nl {
-            return Err(FlowError::LeftOutOfRange { edge: k, left: e.left, lefts: nl });
-        }
-        if e.right as usize >= nr {
-            return Err(FlowError::RightOutOfRange { edge: k, right: e.right, rights: nr });
-        }
-        if !(0..=MAX_WEIGHT).contains(&e.weight) {
-            return Err(FlowError::WeightOutOfRange { edge: k, weight: e.weight });
-        }
-    }
-    Ok(())
-}
-
 /// Left-proposing deferred acceptance; returns the left-optimal stable
 /// matching (see the module note on why it is the only one).
 pub fn stable(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<StableSolution, FlowError> {
-    validate(demand, capacity, edges)?;
+    check_sides(demand, capacity, edges)?;
     let (nl, nr) = (demand.len(), capacity.len());
 
     // Preference lists: edges grouped by left, best first.
@@ -141,6 +105,7 @@ pub fn stable(demand: &[u32], capacity: &[u32], edges: &[Edge]) -> Result<Stable
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assign::flow::{MAX_UNITS, MAX_WEIGHT};
     use proptest::prelude::*;
 
     fn edge(left: u32, right: u32, weight: i64) -> Edge {
