@@ -538,10 +538,11 @@ fn report(
     let ac = &matcher.settings.config.assign;
     let mut filled = vec![0u32; sorted.len()];
     let mut offered = vec![0u32; sorted.len()];
-    let mut load: BTreeMap<usize, u32> = BTreeMap::new();
+    // Load per expert; `None` for experts without any candidate (not reported).
+    let mut load: Vec<Option<u32>> = vec![None; matcher.ids.len()];
     for c in &candidates {
         offered[c.initiative as usize] += 1;
-        load.entry(c.expert as usize).or_insert(0);
+        load[c.expert as usize].get_or_insert(0);
     }
     let mut is_chosen = vec![false; candidates.len()];
     for &c in chosen {
@@ -555,7 +556,7 @@ fn report(
             continue;
         }
         filled[c.initiative as usize] += 1;
-        *load.entry(c.expert as usize).or_insert(0) += 1;
+        *load[c.expert as usize].get_or_insert(0) += 1;
         units_total += units(c.score);
         scores.push(c.score);
         pairs.push(Pair {
@@ -620,7 +621,8 @@ fn report(
         .collect();
     let experts = load
         .into_iter()
-        .map(|(e, l)| Load { expert_id: matcher.ids[e].to_string(), capacity: capacity[e], load: l })
+        .enumerate()
+        .filter_map(|(e, l)| Some(Load { expert_id: matcher.ids[e].to_string(), capacity: capacity[e], load: l? }))
         .collect();
     Assignment {
         mode: ac.mode,
