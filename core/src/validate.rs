@@ -146,9 +146,14 @@ fn check_fields(v: &mut Value, shape: &Shape, path: &str, opts: ReadOptions, out
         (Shape::Object(fields), Value::Map(map)) => {
             let mut unknown = Vec::new();
             for (k, child) in map.iter_mut() {
-                let name = key_name(k);
-                match fields.iter().find(|(f, _)| *f == name) {
-                    Some((_, sub)) => check_fields(child, sub, &join(path, &name), opts, out),
+                let known = match plain(k) {
+                    Value::String(name) => fields.iter().find(|(f, _)| f == name),
+                    _ => None,
+                };
+                match known {
+                    // Leaves have no fields of their own: nothing to walk.
+                    Some((_, Shape::Leaf)) => {}
+                    Some((name, sub)) => check_fields(child, sub, &join(path, name), opts, out),
                     None => unknown.push(k.clone()),
                 }
             }
