@@ -92,6 +92,18 @@ fn value(obj: &Bound<'_, PyAny>, depth: usize) -> Result<Value, Bad> {
     if depth > MAX_DEPTH {
         return Err(bad(format!("is nested deeper than {MAX_DEPTH} levels")));
     }
+    // Exact-type checks for the common cases first; subclasses fall through.
+    if obj.is_exact_instance_of::<PyString>() {
+        let s = obj.cast::<PyString>().map_err(|e| bad(e.to_string()))?;
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|_| bad("is a string that is not valid Unicode"));
+    }
+    if obj.is_exact_instance_of::<PyDict>() {
+        let d = obj.cast::<PyDict>().map_err(|e| bad(e.to_string()))?;
+        return map(&d.items(), depth);
+    }
     if obj.is_none() {
         Ok(Value::Unit)
     } else if let Ok(b) = obj.cast::<PyBool>() {
@@ -134,11 +146,13 @@ fn map(items: &Bound<'_, PyList>, depth: usize) -> Result<Value, Bad> {
     for pair in items.iter() {
         let (k, v) = pair.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>().map_err(|e| bad(e.to_string()))?;
         let key = value(&k, depth + 1)?;
-        let name = match &key {
-            Value::String(s) => s.clone(),
-            other => format!("{other:?}"),
-        };
-        out.insert(key, value(&v, depth + 1).map_err(|b| b.at(name))?);
+        let v = value(&v, depth + 1).map_err(|b| {
+            b.at(match &key {
+                Value::String(s) => s.clone(),
+                other => format!("{other:?}"),
+            })
+        })?;
+        out.insert(key, v);
     }
     Ok(Value::Map(out))
 }
