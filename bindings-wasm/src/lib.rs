@@ -32,6 +32,7 @@ export interface Config {
     narrower_similarity?: number;
     related_similarity?: number;
     sibling_similarity?: number;
+    min_similarity?: number;
     max_hops?: number;
     contained_factor?: number;
     level_weight?: number;

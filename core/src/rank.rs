@@ -403,6 +403,12 @@ impl Matcher {
         self.ranked(&Query::with(initiative, &self.resolver, |label| self.need(label)), k)
     }
 
+    /// The best `k` as (expert position, score), without explanations.
+    pub(crate) fn top_scores(&self, initiative: &Initiative, k: usize) -> Vec<(u32, f64)> {
+        let q = Query::with(initiative, &self.resolver, |label| self.need(label));
+        self.with_scratch(|s| self.top(&q, k, false, s).0.into_iter().map(|r| (r.expert, r.score)).collect())
+    }
+
     /// Like [`Matcher::rank`], plus the `k` best-fitting experts that were
     /// excluded, each with the reason.
     pub fn rank_detailed(&self, initiative: &Initiative, k: usize) -> Result<Ranking> {

@@ -238,3 +238,33 @@ fn same_municipality_edge_is_an_error_naming_the_pair() {
     assert_eq!(e.problems()[0].code, participatienetwerk::Code::SameMunicipality);
     assert!(e.to_string().starts_with("edge \"i-1 / e-1\""), "{e}");
 }
+
+#[test]
+fn short_initiatives_get_more_candidates() {
+    let skill = |label: &str, level: u8| participatienetwerk::Skill { label: label.into(), level };
+    let mut a = expert(1, 363, 1);
+    a.skills = vec![skill("omgevingsvergunning", 5)];
+    let mut b = expert(2, 599, 1);
+    b.skills = vec![skill("omgevingsvergunning", 2)];
+    let mut initiatives = vec![initiative(1, 14, 1), initiative(2, 344, 1)];
+    for i in &mut initiatives {
+        i.needs = vec![participatienetwerk::Need {
+            label: "omgevingsvergunning".into(),
+            weight: 1.0,
+            min_level: 1,
+            required: false,
+        }];
+    }
+    let run = |refill_rounds| {
+        let cfg = AssignConfig { candidates_per_initiative: 1, refill_rounds, ..AssignConfig::default() };
+        let m = Matcher::new(vec![a.clone(), b.clone()], settings(cfg)).unwrap();
+        participatienetwerk::assign(&m, &initiatives).unwrap()
+    };
+    // Both initiatives' single best candidate is e-1: without refill one stays empty.
+    let once = run(0);
+    assert_eq!((once.pairs.len(), once.stats.rounds), (1, 1));
+    let refilled = run(2);
+    assert_eq!((refilled.pairs.len(), refilled.stats.rounds), (2, 2));
+    assert!(refilled.objective_value > once.objective_value);
+    assert!(refilled.unassigned.is_empty());
+}

@@ -162,6 +162,7 @@ class AssignStats(TypedDict):
     phases: int
     augmentations: int
     proposals: int
+    rounds: int
 
 
 class Assignment(TypedDict):

@@ -83,7 +83,15 @@ pub struct AssignConfig {
     /// At most this many initiatives per expert, below their own capacity,
     /// so the same people are not always asked (default none).
     pub rotation_cap: Option<u32>,
+    /// Rounds in which initiatives left short get [`REFILL_FACTOR`] times as
+    /// many candidates and the problem is solved again (default 2; 0 solves once).
+    /// Similar initiatives share their best experts, so a fixed candidate list
+    /// can leave places empty while other fitting experts are free.
+    pub refill_rounds: u32,
 }
+
+/// How much longer an initiative's candidate list gets in each refill round.
+pub const REFILL_FACTOR: usize = 4;
 
 impl Default for AssignConfig {
     fn default() -> Self {
@@ -95,6 +103,7 @@ impl Default for AssignConfig {
             one_per_municipality: false,
             municipality_cap: None,
             rotation_cap: None,
+            refill_rounds: 2,
         }
     }
 }
@@ -107,6 +116,14 @@ impl AssignConfig {
                 RecordKind::Config,
                 "assign.score_floor",
                 format!("must be 0..1, got {}", self.score_floor),
+            ));
+        }
+        if self.refill_rounds > 5 {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "assign.refill_rounds",
+                format!("must be at most 5, got {}", self.refill_rounds),
             ));
         }
         if self.candidates_per_initiative > crate::rank::MAX_K {
@@ -229,6 +246,8 @@ pub struct AssignStats {
     pub augmentations: usize,
     /// Proposals (stable mode).
     pub proposals: usize,
+    /// Times the problem was solved (more than once when places were refilled).
+    pub rounds: u32,
 }
 
 /// The result of an assignment.
@@ -277,11 +296,12 @@ pub fn units(score: f64) -> i64 {
     (score * SCORE_SCALE).round() as i64
 }
 
+/// A candidate pair. Explanations are built for the chosen pairs only: at
+/// national scale there are millions of candidates and a few percent chosen.
 struct Candidate {
     initiative: u32,
     expert: u32,
     score: f64,
-    needs: Vec<NeedMatch>,
 }
 
 /// Assigns the matcher's experts to the initiatives, with candidates from the
@@ -324,20 +344,6 @@ pub fn assign_with(
         Some(edges) => given_candidates(matcher, &sorted, edges)?,
         None => scored_candidates(matcher, &sorted, &progress)?,
     };
-    candidates.sort_by(|a, b| a.initiative.cmp(&b.initiative).then(a.expert.cmp(&b.expert)));
-    if candidates.len() > MAX_CANDIDATES {
-        return Err(Error::single(Problem::new(
-            Code::TooMany,
-            RecordKind::Input,
-            "",
-            format!(
-                "{} candidate pairs, at most {MAX_CANDIDATES}: lower assign.candidates_per_initiative or raise assign.score_floor",
-                candidates.len()
-            ),
-        )));
-    }
-    progress(Progress::Solving { candidates: candidates.len() });
-
     let capacity: Vec<u32> = matcher
         .facts
         .iter()
@@ -351,18 +357,62 @@ pub fn assign_with(
         })
         .collect();
     let demand: Vec<u32> = sorted.iter().map(|i| i.experts_wanted).collect();
+    let mut per_initiative = vec![ac.candidates_per_initiative; sorted.len()];
+    let mut round = 0;
+    loop {
+        candidates.sort_by(|a, b| a.initiative.cmp(&b.initiative).then(a.expert.cmp(&b.expert)));
+        if candidates.len() > MAX_CANDIDATES {
+            return Err(Error::single(Problem::new(
+                Code::TooMany,
+                RecordKind::Input,
+                "",
+                format!(
+                    "{} candidate pairs, at most {MAX_CANDIDATES}: lower assign.candidates_per_initiative or raise assign.score_floor",
+                    candidates.len()
+                ),
+            )));
+        }
+        progress(Progress::Solving { candidates: candidates.len() });
+        let (chosen, mut stats) = solve(matcher, &candidates, &demand, &capacity)?;
+        stats.rounds = round + 1;
+        // Initiatives left short whose candidate list was cut at the limit get
+        // a longer list, and the whole problem is solved again: candidates
+        // only grow, so the total never falls, and the answer is the exact
+        // optimum over the final candidate set.
+        let refill = edges.is_none() && ac.candidates_per_initiative > 0 && round < ac.refill_rounds;
+        let more = if refill {
+            refill_candidates(matcher, &sorted, &candidates, &chosen, &mut per_initiative)
+        } else {
+            Vec::new()
+        };
+        if more.is_empty() {
+            return Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats, edges.is_none()));
+        }
+        candidates.extend(more);
+        round += 1;
+    }
+}
+
+/// Solves one round over the candidates.
+fn solve(
+    matcher: &Matcher,
+    candidates: &[Candidate],
+    demand: &[u32],
+    capacity: &[u32],
+) -> Result<(Vec<usize>, AssignStats)> {
+    let ac = &matcher.settings.config.assign;
     let flow_edges: Vec<flow::Edge> =
         candidates.iter().map(|c| flow::Edge { left: c.initiative, right: c.expert, weight: units(c.score) }).collect();
-    let (group, groups) = lending_groups(matcher);
     let mut stats = AssignStats { candidates: candidates.len(), ..AssignStats::default() };
     let chosen = match ac.mode {
         Mode::Optimal => {
             let grouped = ac.one_per_municipality || ac.municipality_cap.is_some();
+            let (group, groups) = if grouped { lending_groups(matcher) } else { (Vec::new(), 0) };
             let problem = flow::Problem {
-                demand: demand.clone(),
-                capacity: capacity.clone(),
+                demand: demand.to_vec(),
+                capacity: capacity.to_vec(),
                 edges: flow_edges,
-                right_group: grouped.then(|| group.clone()),
+                right_group: grouped.then_some(group),
                 one_per_group: ac.one_per_municipality,
                 group_cap: ac.municipality_cap.map(|c| vec![c; groups]),
                 objective: match ac.objective {
@@ -378,12 +428,57 @@ pub fn assign_with(
             sol.chosen
         }
         Mode::Stable => {
-            let sol = stable::stable(&demand, &capacity, &flow_edges).map_err(solver_error)?;
+            let sol = stable::stable(demand, capacity, &flow_edges).map_err(solver_error)?;
             stats.proposals = sol.proposals;
             sol.chosen
         }
     };
-    Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats, edges.is_none()))
+    Ok((chosen, stats))
+}
+
+/// Further candidates for initiatives left short whose list was full: the
+/// next ones in score order, [`REFILL_FACTOR`] times as many as before.
+fn refill_candidates(
+    matcher: &Matcher,
+    sorted: &[&Initiative],
+    candidates: &[Candidate],
+    chosen: &[usize],
+    per_initiative: &mut [usize],
+) -> Vec<Candidate> {
+    let floor = matcher.settings.config.assign.score_floor;
+    let mut filled = vec![0u32; sorted.len()];
+    let mut offered = vec![0usize; sorted.len()];
+    for &c in chosen {
+        filled[candidates[c].initiative as usize] += 1;
+    }
+    for c in candidates {
+        offered[c.initiative as usize] += 1;
+    }
+    let short: Vec<usize> = (0..sorted.len())
+        .filter(|&i| filled[i] < sorted[i].experts_wanted && offered[i] >= per_initiative[i])
+        .collect();
+    let one = |&i: &usize| -> Vec<Candidate> {
+        let k = per_initiative[i].saturating_mul(REFILL_FACTOR).min(matcher.len());
+        // Top lists are prefix-stable (ties break on id), so the new ones follow the old.
+        matcher
+            .top_scores(sorted[i], k)
+            .into_iter()
+            .skip(per_initiative[i])
+            .filter(|&(_, score)| score > floor)
+            .map(|(expert, score)| Candidate { initiative: i as u32, expert, score })
+            .collect()
+    };
+    #[cfg(feature = "parallel")]
+    let more: Vec<Vec<Candidate>> = {
+        use rayon::prelude::*;
+        short.par_iter().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let more: Vec<Vec<Candidate>> = short.iter().map(one).collect();
+    for &i in &short {
+        per_initiative[i] = per_initiative[i].saturating_mul(REFILL_FACTOR);
+    }
+    more.into_iter().flatten().collect()
 }
 
 fn solver_error(e: flow::FlowError) -> Error {
@@ -421,22 +516,15 @@ fn scored_candidates(
     let total = sorted.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let one = |(ii, i): (usize, &&Initiative)| -> Vec<Candidate> {
-        let found = matcher.rank_unchecked(i, k);
+        let found = matcher.top_scores(i, k);
         let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if d % 256 == 0 || d == total {
             progress(Progress::Candidates { done: d, total });
         }
         found
             .into_iter()
-            .filter(|m| m.score > ac.score_floor)
-            .filter_map(|m| {
-                Some(Candidate {
-                    initiative: ii as u32,
-                    expert: matcher.position(&m.expert_id)? as u32,
-                    score: m.score,
-                    needs: m.needs,
-                })
-            })
+            .filter(|&(_, score)| score > ac.score_floor)
+            .map(|(expert, score)| Candidate { initiative: ii as u32, expert, score })
             .collect()
     };
     #[cfg(feature = "parallel")]
@@ -505,7 +593,7 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
             }
         }
         if e.score > config.assign.score_floor {
-            out.push(Candidate { initiative: i, expert: x, score: e.score, needs: Vec::new() });
+            out.push(Candidate { initiative: i, expert: x, score: e.score });
         }
     }
     keys.sort_unstable();
@@ -551,6 +639,8 @@ fn report(
     let mut pairs = Vec::with_capacity(chosen.len());
     let mut units_total = 0i64;
     let mut scores = Vec::with_capacity(chosen.len());
+    // Candidates are sorted by initiative: analyse each initiative once.
+    let mut query: Option<(u32, crate::score::Query)> = None;
     for (c, keep) in candidates.into_iter().zip(is_chosen) {
         if !keep {
             continue;
@@ -559,11 +649,21 @@ fn report(
         *load[c.expert as usize].get_or_insert(0) += 1;
         units_total += units(c.score);
         scores.push(c.score);
+        let needs = if scored {
+            if query.as_ref().is_none_or(|(i, _)| *i != c.initiative) {
+                query = matcher.query(sorted[c.initiative as usize]).ok().map(|q| (c.initiative, q));
+            }
+            let explained = query.as_ref().and_then(|(_, q)| matcher.evaluate(q, c.expert as usize).ok());
+            debug_assert!(explained.as_ref().is_some_and(|m| m.score.to_bits() == c.score.to_bits()));
+            explained.map(|m| m.needs).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         pairs.push(Pair {
             initiative_id: sorted[c.initiative as usize].id.clone(),
             expert_id: matcher.ids[c.expert as usize].to_string(),
             score: c.score,
-            needs: c.needs,
+            needs,
         });
     }
     pairs.sort_by(|a, b| {
