@@ -548,7 +548,8 @@ fn problems<'py>(
 #[pyfunction]
 #[pyo3(signature = (seed=0, experts=2000, initiatives=40))]
 fn demo_data(py: Python<'_>, seed: u64, experts: usize, initiatives: usize) -> PyResult<Bound<'_, PyDict>> {
-    let data = detached(py, || Ok(demo::generate(&demo::DemoSpec { experts, initiatives, seed })))?;
+    let spec = demo::DemoSpec { experts, initiatives, seed };
+    let data = detached(py, || spec.check().map(|_| demo::generate(&spec)))?;
     let d = PyDict::new(py);
     d.set_item("experts", pythonize::pythonize(py, &data.experts)?)?;
     d.set_item("initiatives", pythonize::pythonize(py, &data.initiatives)?)?;

@@ -230,3 +230,9 @@ def test_pandas_missing_cells_are_not_absent() -> None:
     with pytest.raises(pn.ValidationError) as info:
         pn.Matcher(pd.DataFrame(nested).to_dict("records"))
     assert (info.value.record_id, info.value.field) == ("e-2", "location")
+
+
+def test_demo_data_sizes_are_capped() -> None:
+    with pytest.raises(pn.ValidationError) as info:
+        pn.demo_data(experts=10**12)
+    assert (info.value.code, info.value.field) == ("invalid_argument", "experts")
