@@ -91,7 +91,7 @@ def compare(n_init, n_exp, per, demand, capacity, with_lp):
     t_or, obj_or = min((ortools(n_init, n_exp, rows, cols, units, demand, capacity) for _ in range(3)),
                        key=lambda r: r[0])
     print(f"  participatienetwerk  {t_ours:8.3f} s  objective {obj_ours}  ({pairs} pairs; time includes "
-          f"converting {len(rows)} Python edge dicts)")
+          f"reading {len(rows)} edges from Python columns)")
     print(f"  OR-Tools min cost    {t_or:8.3f} s  objective {obj_or}")
     assert obj_ours == obj_or, (obj_ours, obj_or)
     if with_lp:
