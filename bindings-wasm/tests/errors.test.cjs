@@ -182,3 +182,23 @@ test("assign with caller scores needs no skills or needs", () => {
   const a = pn.assign(is, es, { edges: [{ initiative_id: "i-1", expert_id: "e-1", score: 0.5 }] });
   assert.deepEqual(a.pairs, [{ initiative_id: "i-1", expert_id: "e-1", score: 0.5, needs: [] }]);
 });
+
+test("expert lists that JSON would change silently are still checked value by value", () => {
+  const base = { id: "e-9", municipalities: ["GM0363"], skills: [{ label: "Wmo", level: 3 }] };
+  const cases = [
+    [{ ...base, hours_per_month: NaN }, "hours_per_month"],
+    [{ ...base, max_distance_km: Infinity }, "max_distance_km"],
+    [{ ...base, id: new Date(0) }, "id"],
+  ];
+  for (const [expert, field] of cases) {
+    assert.throws(
+      () => new pn.Matcher([expert], {}),
+      (e) => e.name === "ValidationError" && e.recordId === (typeof expert.id === "string" ? "e-9" : null) && e.field === field,
+      field,
+    );
+  }
+  assert.throws(() => new pn.Matcher([{ ...base, remote: () => true }], {}), (e) => e.name === "ValidationError");
+  // A plain, well-formed list takes the fast path and reads the same.
+  const m = new pn.Matcher([base], {});
+  assert.equal(m.length, 1);
+});
