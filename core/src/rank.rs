@@ -118,7 +118,12 @@ impl Matcher {
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
         }
-        Ok(Query::with(initiative, &self.resolver, |label| self.need(label)))
+        Ok(self.analyse(initiative))
+    }
+
+    /// Analyses a validated initiative, with need analyses from the cache.
+    fn analyse(&self, initiative: &Initiative) -> Query {
+        Query::with(initiative, &self.resolver, |label| self.need(label))
     }
 
     /// The matcher's labels that match a need, best first (computed once per analysis).
@@ -400,12 +405,12 @@ impl Matcher {
 
     /// [`Matcher::rank`] for an initiative already validated, with any `k`.
     pub(crate) fn rank_unchecked(&self, initiative: &Initiative, k: usize) -> Vec<Match> {
-        self.ranked(&Query::with(initiative, &self.resolver, |label| self.need(label)), k)
+        self.ranked(&self.analyse(initiative), k)
     }
 
     /// The best `k` as (expert position, score), without explanations.
     pub(crate) fn top_scores(&self, initiative: &Initiative, k: usize) -> Vec<(u32, f64)> {
-        let q = Query::with(initiative, &self.resolver, |label| self.need(label));
+        let q = self.analyse(initiative);
         self.with_scratch(|s| self.top(&q, k, false, s).0.into_iter().map(|r| (r.expert, r.score)).collect())
     }
 

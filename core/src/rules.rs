@@ -167,13 +167,24 @@ pub fn distance_km(a: Location, b: Location) -> f64 {
     2.0 * R * h.sqrt().min(1.0).asin()
 }
 
+/// The code, as given, of a municipality the expert works for that is
+/// (after mergers) the initiative's municipality.
+fn shared_workplace(e: &ExpertFacts, i: &InitiativeFacts, resolver: &Resolver) -> Option<Code> {
+    e.municipalities.iter().copied().find(|&m| resolver.resolve(m) == i.current)
+}
+
+/// The expert's home code, as given, when it is (after mergers) the
+/// initiative's municipality and home counts.
+fn shared_home(e: &ExpertFacts, i: &InitiativeFacts, resolver: &Resolver, config: &Config) -> Option<Code> {
+    e.home.filter(|&h| config.exclude_home_municipality && resolver.resolve(h) == i.current)
+}
+
 /// Whether an expert works for (or, when configured, lives in) the initiative's
 /// municipality. This is the different-municipality rule alone; every path
 /// that pairs an expert with an initiative goes through [`eligibility`],
 /// which starts with it.
 pub fn same_municipality(e: &ExpertFacts, i: &InitiativeFacts, resolver: &Resolver, config: &Config) -> bool {
-    e.municipalities.iter().any(|&m| resolver.resolve(m) == i.current)
-        || (config.exclude_home_municipality && e.home.is_some_and(|h| resolver.resolve(h) == i.current))
+    shared_workplace(e, i, resolver).is_some() || shared_home(e, i, resolver, config).is_some()
 }
 
 fn successor_note(given: Code, current: Code) -> String {
@@ -201,7 +212,7 @@ pub fn eligibility(
     resolver: &Resolver,
     config: &Config,
 ) -> std::result::Result<Eligible, (Reason, String)> {
-    if let Some(&m) = e.municipalities.iter().find(|&&m| resolver.resolve(m) == i.current) {
+    if let Some(m) = shared_workplace(e, i, resolver) {
         let mut detail = format!("works for {}{}", resolver.describe(i.current), successor_note(m, i.current));
         if i.municipality != i.current {
             detail.push_str(&format!(
@@ -212,11 +223,9 @@ pub fn eligibility(
         }
         return Err((Reason::SameMunicipality, detail));
     }
-    if config.exclude_home_municipality {
-        if let Some(h) = e.home.filter(|&h| resolver.resolve(h) == i.current) {
-            let detail = format!("lives in {}{}", resolver.describe(i.current), successor_note(h, i.current));
-            return Err((Reason::SameMunicipality, detail));
-        }
+    if let Some(h) = shared_home(e, i, resolver, config) {
+        let detail = format!("lives in {}{}", resolver.describe(i.current), successor_note(h, i.current));
+        return Err((Reason::SameMunicipality, detail));
     }
     if e.max_initiatives == 0 {
         return Err((Reason::NoCapacity, "max_initiatives is 0".into()));

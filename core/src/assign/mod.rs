@@ -21,7 +21,7 @@ mod stable;
 use crate::error::{Code, Error, Problem, RecordKind, Result};
 use crate::index::{Matcher, Settings};
 use crate::model::{Expert, Initiative, NeedMatch, Reason};
-use crate::rules::{eligibility, same_municipality, InitiativeFacts};
+use crate::rules::{eligibility, InitiativeFacts};
 use crate::score::ordered_sum;
 use crate::validate;
 use serde::{Deserialize, Serialize};
@@ -573,17 +573,15 @@ fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEd
         }
         let (Some(i), Some(x)) = (i, x) else { continue };
         keys.push((i, x, n as u32));
-        let (xf, inf) = (&matcher.facts[x as usize], &facts[i as usize]);
-        if same_municipality(xf, inf, &matcher.resolver, config) {
-            let detail = eligibility(xf, inf, &matcher.resolver, config).err().map(|r| r.1).unwrap_or_default();
-            push(
-                Code::SameMunicipality,
-                "",
-                format!("pairs an expert with an initiative of their own municipality: {detail}"),
-            );
-            continue;
-        }
-        match eligibility(xf, inf, &matcher.resolver, config) {
+        match eligibility(&matcher.facts[x as usize], &facts[i as usize], &matcher.resolver, config) {
+            Err((Reason::SameMunicipality, detail)) => {
+                push(
+                    Code::SameMunicipality,
+                    "",
+                    format!("pairs an expert with an initiative of their own municipality: {detail}"),
+                );
+                continue;
+            }
             Err((Reason::NoCapacity, _)) | Ok(_) => {}
             Err((reason, detail)) => {
                 let reason =
