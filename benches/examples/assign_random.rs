@@ -1,7 +1,8 @@
 //! The assignment instance of the OR-Tools comparison, in Rust alone:
 //! 2,000 initiatives x 5,000 experts, demand 3, capacity 4, 50 random
-//! candidates each with random scores. Prints the time of `assign_edges`.
-use participatienetwerk::assign::{assign_edges, ScoredEdge};
+//! candidates each with random scores. Prints the time of `assign_edges`
+//! (edges by id) and `assign_indexed` (the same edges by position).
+use participatienetwerk::assign::{assign_edges, assign_indexed, IndexedEdge, ScoredEdge};
 use participatienetwerk::{Expert, Initiative, Settings};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
@@ -23,7 +24,8 @@ fn main() {
         })
         .collect();
     let mut edges = Vec::new();
-    for initiative in &initiatives {
+    let mut indexed = Vec::new();
+    for (i, initiative) in initiatives.iter().enumerate() {
         let mut picked = std::collections::BTreeSet::new();
         while picked.len() < per {
             let e = (rng.next_u64() % n_e as u64) as usize;
@@ -33,10 +35,11 @@ fn main() {
         }
         for e in picked {
             let score = (rng.next_u64() % 1_000_000_001) as f64 / 1e9;
+            indexed.push(IndexedEdge { initiative_index: i as u32, expert_index: e as u32, score });
             edges.push(ScoredEdge { initiative_id: initiative.id.clone(), expert_id: experts[e].id.clone(), score });
         }
     }
-    for _ in 0..5 {
+    for _ in 0..std::env::var("REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(5) {
         let t = Instant::now();
         let a = assign_edges(experts.clone(), &initiatives, &edges, Settings::default()).unwrap();
         println!(
@@ -46,5 +49,9 @@ fn main() {
             a.objective_value,
             a.pairs.len()
         );
+        let t = Instant::now();
+        let b = assign_indexed(experts.clone(), &initiatives, &indexed, Settings::default()).unwrap();
+        println!("{} edges: assign_indexed {:.1} ms", indexed.len(), t.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(a, b);
     }
 }

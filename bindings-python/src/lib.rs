@@ -6,9 +6,10 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use participatienetwerk::assign::{self, ScoredEdge};
+use participatienetwerk::assign::{self, IndexedEdge, ScoredEdge};
 use participatienetwerk::validate::{self, ReadOptions, Value};
 use participatienetwerk::{demo, rank, Code, Config, Match, MatcherData, Problem, RecordKind, Settings, Taxonomy};
+use pyo3::buffer::{Element, PyBuffer};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -195,7 +196,7 @@ fn records(obj: &Bound<'_, PyAny>, kind: RecordKind) -> CoreResult<Value> {
     }
 }
 
-/// Edges given as columns (`{"initiative_id": [...], "expert_id": [...],
+/// Edges by id given as columns (`{"initiative_id": [...], "expert_id": [...],
 /// "score": [...]}`, e.g. `DataFrame.to_dict("list")` or numpy arrays), read
 /// straight into edges: a million per-row dicts would cost more than solving.
 fn edge_columns(d: &Bound<'_, PyDict>) -> CoreResult<Vec<ScoredEdge>> {
@@ -221,7 +222,18 @@ fn edge_columns(d: &Bound<'_, PyDict>) -> CoreResult<Vec<ScoredEdge>> {
             .map_err(|e| edge_problem(Code::WrongType, None, name, format!("must be a sequence: {e}")))?;
         items.collect::<PyResult<Vec<_>>>().map_err(|e| edge_problem(Code::WrongType, None, name, e.to_string()))
     };
-    let (ini, exp, score) = (column(COLUMNS[0])?, column(COLUMNS[1])?, column(COLUMNS[2])?);
+    let (ini, exp) = (column(COLUMNS[0])?, column(COLUMNS[1])?);
+    let score = match d.get_item(COLUMNS[2]).ok().flatten().and_then(|s| numbers::<f64>(&s)) {
+        Some(s) => s,
+        None => column(COLUMNS[2])?
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                s.extract::<f64>()
+                    .map_err(|_| edge_problem(Code::WrongType, Some(n), "score", "must be a number".into()))
+            })
+            .collect::<CoreResult<_>>()?,
+    };
     if ini.len() != exp.len() || ini.len() != score.len() {
         return Err(edge_problem(
             Code::WrongType,
@@ -231,26 +243,95 @@ fn edge_columns(d: &Bound<'_, PyDict>) -> CoreResult<Vec<ScoredEdge>> {
         ));
     }
     let mut out = Vec::with_capacity(ini.len());
-    for (n, ((i, e), s)) in ini.iter().zip(&exp).zip(&score).enumerate() {
+    for (n, ((i, e), &score)) in ini.iter().zip(&exp).zip(&score).enumerate() {
         let text = |o: &Bound<'_, PyAny>, field: &str| {
-            o.extract::<String>().map_err(|_| edge_problem(Code::WrongType, Some(n), field, "must be a string".into()))
+            o.cast::<PyString>()
+                .ok()
+                .and_then(|s| s.to_str().ok().map(str::to_owned))
+                .ok_or_else(|| edge_problem(Code::WrongType, Some(n), field, "must be a string".into()))
         };
-        let score = s
-            .extract::<f64>()
-            .map_err(|_| edge_problem(Code::WrongType, Some(n), "score", "must be a number".into()))?;
         out.push(ScoredEdge { initiative_id: text(i, "initiative_id")?, expert_id: text(e, "expert_id")?, score });
     }
     Ok(out)
 }
 
-/// Edges as records (a list of dicts) or as columns (a dict of sequences).
+/// A one-dimensional buffer of `T` (a numpy array, `array.array`), copied at
+/// once; `None` for anything else.
+fn numbers<T: Element>(obj: &Bound<'_, PyAny>) -> Option<Vec<T>> {
+    let buffer = PyBuffer::<T>::get(obj).ok()?;
+    if buffer.dimensions() != 1 {
+        return None;
+    }
+    buffer.to_vec(obj.py()).ok()
+}
+
+/// A column of positions from an integer buffer; `None` for anything else.
+fn positions(obj: &Bound<'_, PyAny>, field: &str) -> Option<CoreResult<Vec<u32>>> {
+    fn checked<T: Copy + std::fmt::Display>(
+        v: Vec<T>,
+        field: &str,
+        fits: impl Fn(T) -> Option<u32>,
+    ) -> CoreResult<Vec<u32>> {
+        let mut problems = Vec::new();
+        let out = v
+            .iter()
+            .enumerate()
+            .map(|(n, &x)| {
+                fits(x).unwrap_or_else(|| {
+                    problems.push(validate::position_problem(field, n, &x.to_string()));
+                    0
+                })
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(participatienetwerk::Error::Invalid(problems))
+        }
+    }
+    if let Some(v) = numbers::<u32>(obj) {
+        return Some(Ok(v));
+    }
+    if let Some(v) = numbers::<i64>(obj) {
+        return Some(checked(v, field, |x| u32::try_from(x).ok()));
+    }
+    if let Some(v) = numbers::<i32>(obj) {
+        return Some(checked(v, field, |x| u32::try_from(x).ok()));
+    }
+    numbers::<u64>(obj).map(|v| checked(v, field, |x| u32::try_from(x).ok()))
+}
+
+/// Edges by position as columns. Integer and float buffers (numpy arrays)
+/// are read at once; any other column goes through the core's reader.
+fn indexed_columns(d: &Bound<'_, PyDict>) -> CoreResult<Edges> {
+    let [ini, exp, score] = validate::INDEXED_EDGE_COLUMNS.map(|name| d.get_item(name).ok().flatten());
+    if let (3, Some(ini), Some(exp), Some(score)) = (d.len(), ini, exp, score) {
+        let read = (
+            positions(&ini, validate::INDEXED_EDGE_COLUMNS[0]),
+            positions(&exp, validate::INDEXED_EDGE_COLUMNS[1]),
+            numbers::<f64>(&score).or_else(|| numbers::<f32>(&score).map(|v| v.into_iter().map(f64::from).collect())),
+        );
+        if let (Some(ini), Some(exp), Some(score)) = read {
+            return IndexedEdge::from_columns(&ini?, &exp?, &score).map(Edges::Indexed);
+        }
+    }
+    record(d.as_any(), RecordKind::Edge).map(Edges::IndexedValue)
+}
+
+/// Edges as records (a list of dicts by id) or as columns (a dict of
+/// sequences, by id or by position).
 enum Edges {
     Records(Value),
     Columns(Vec<ScoredEdge>),
+    Indexed(Vec<IndexedEdge>),
+    IndexedValue(Value),
 }
 
 fn edges_of(obj: &Bound<'_, PyAny>) -> CoreResult<Edges> {
     match obj.cast::<PyDict>() {
+        Ok(d) if validate::INDEXED_EDGE_COLUMNS[..2].iter().any(|c| d.contains(c).unwrap_or(false)) => {
+            indexed_columns(d)
+        }
         Ok(d) => edge_columns(d).map(Edges::Columns),
         Err(_) => records(obj, RecordKind::Edge).map(Edges::Records),
     }
@@ -543,11 +624,19 @@ fn assign_all<'py>(
                 let loose = ReadOptions { labels_optional: true, ..opts };
                 let experts = experts_of(experts, loose)?;
                 let initiatives = initiatives_of(initiatives, loose)?;
-                let edges: Vec<ScoredEdge> = match edges {
-                    Edges::Records(v) => validate::read_edges(v, opts)?,
-                    Edges::Columns(c) => c,
-                };
-                assign::assign_edges(experts, &initiatives, &edges, raw.read()?)
+                match edges {
+                    Edges::Records(v) => {
+                        assign::assign_edges(experts, &initiatives, &validate::read_edges(v, opts)?, raw.read()?)
+                    }
+                    Edges::Columns(c) => assign::assign_edges(experts, &initiatives, &c, raw.read()?),
+                    Edges::Indexed(c) => assign::assign_indexed(experts, &initiatives, &c, raw.read()?),
+                    Edges::IndexedValue(v) => assign::assign_indexed(
+                        experts,
+                        &initiatives,
+                        &validate::read_indexed_edges(v, opts)?,
+                        raw.read()?,
+                    ),
+                }
             }
             None => {
                 let matcher = participatienetwerk::Matcher::new(experts_of(experts, opts)?, raw.read()?)?;

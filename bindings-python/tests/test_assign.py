@@ -150,3 +150,69 @@ def test_edge_columns_are_checked():
     with pytest.raises(pn.ValidationError) as bad:
         pn.assign(initiatives, experts, edges={"initiative_id": ["i-1"], "expert_id": ["e-1"], "score": [float("nan")]})
     assert bad.value.field == "score"
+
+
+def test_edges_by_position_equal_edges_by_id() -> None:
+    np = pytest.importorskip("numpy")
+    experts, initiatives, edges = random_instance(3)
+    at_i = {x["id"]: n for n, x in enumerate(initiatives)}
+    at_e = {x["id"]: n for n, x in enumerate(experts)}
+    rows = [at_i[e["initiative_id"]] for e in edges]
+    cols = [at_e[e["expert_id"]] for e in edges]
+    scores = [e["score"] for e in edges]
+    by_id = pn.assign(initiatives, experts, edges=edges)
+    assert by_id["pairs"], "the instance assigns someone"
+    # Lists, numpy arrays of several integer and float types, and array.array read alike.
+    import array
+
+    forms = [
+        (rows, cols, scores),
+        (np.array(rows), np.array(cols), np.array(scores)),
+        (np.array(rows, dtype=np.int32), np.array(cols, dtype=np.uint32), np.array(scores, dtype=np.float64)),
+        (np.array(rows, dtype=np.uint64), np.array(cols, dtype=np.int64)[::-1][::-1], np.array(scores)),
+        (array.array("l", rows), array.array("I", cols), array.array("d", scores)),
+    ]
+    for r, c, s in forms:
+        got = pn.assign(initiatives, experts, edges={"initiative_index": r, "expert_index": c, "score": s})
+        assert got == by_id
+
+
+def test_edges_by_position_follow_the_input_order() -> None:
+    np = pytest.importorskip("numpy")
+    experts = [{"id": f"e-{n}", "municipalities": ["GM0001"], "max_initiatives": 1} for n in range(3)]
+    initiatives = [{"id": f"i-{n}", "municipality": "GM0002"} for n in range(3)]
+    # Positions, not ids: reversing the experts list changes who edge (0, 0) names.
+    edges = {"initiative_index": np.array([0, 1]), "expert_index": np.array([0, 2]), "score": np.array([0.9, 0.4])}
+    forward = pn.assign(initiatives, experts, edges=edges)
+    backward = pn.assign(initiatives, experts[::-1], edges=edges)
+    assert [(p["initiative_id"], p["expert_id"]) for p in forward["pairs"]] == [("i-0", "e-0"), ("i-1", "e-2")]
+    assert [(p["initiative_id"], p["expert_id"]) for p in backward["pairs"]] == [("i-0", "e-2"), ("i-1", "e-0")]
+
+
+def test_edges_by_position_are_checked() -> None:
+    np = pytest.importorskip("numpy")
+    experts = [{"id": "e-1", "municipalities": ["GM0001"]}, {"id": "e-2", "municipalities": ["GM0002"]}]
+    initiatives = [{"id": "i-1", "municipality": "GM0002"}]
+
+    def fails(**columns: object) -> pn.ValidationError:
+        edges = {"initiative_index": [0], "expert_index": [0], "score": [0.5], **columns}
+        with pytest.raises(pn.ValidationError) as info:
+            pn.assign(initiatives, experts, edges=edges)
+        return info.value
+
+    bad = fails(expert_index=np.array([1]))
+    assert bad.code == "same_municipality" and bad.record_id == "i-1 / e-2" and "GM0002" in str(bad)
+    bad = fails(expert_index=np.array([5]))
+    assert bad.code == "unknown_id" and bad.field == "expert_index" and "must be 0..2" in str(bad)
+    bad = fails(initiative_index=np.array([-1]))
+    assert bad.code == "wrong_type" and bad.field == "initiative_index[0]" and "got -1" in str(bad)
+    bad = fails(initiative_index=[True])
+    assert bad.code == "wrong_type" and bad.field == "initiative_index[0]"
+    bad = fails(expert_index=np.array([[0]]))
+    assert bad.code == "wrong_type" and bad.field == "expert_index[0]"
+    bad = fails(score=np.array([np.nan]))
+    assert bad.code == "invalid_number" and bad.field == "score"
+    bad = fails(score=np.array([0.5, 0.6]))
+    assert bad.code == "wrong_type" and "differ in length" in str(bad)
+    bad = fails(scores=[0.5])
+    assert bad.code == "unknown_field" and "did you mean `score`" in str(bad)

@@ -40,7 +40,8 @@ def run(file: dict[str, Any], case: dict[str, Any]) -> Any:
     if call == "validate":
         return pn.validate(experts=case.get("experts"), initiatives=case.get("initiatives"))
     if call == "assign":
-        return pn.assign(case["initiatives"], experts, edges=case.get("edges"), **settings)
+        edges = case.get("edges", case.get("indexed_edges"))
+        return pn.assign(case["initiatives"], experts, edges=edges, **settings)
     m = pn.Matcher(experts, **settings)
     if call == "matcher":
         return len(m)

@@ -54,7 +54,11 @@ test("vectors are present", () => {
 for (const name of files) {
   const file = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
   file.cases.forEach((c, i) => {
-    test(`${name} case ${i} (${c.op}${c.call ? " " + c.call : ""})`, () => {
+    // Edges by position (numpy-style score matrices) are a Rust and Python
+    // input; the npm package takes caller scores by id and keeps its bundle
+    // inside 400 KB.
+    const skip = c.indexed_edges ? "edges by position are not part of the npm package" : false;
+    test(`${name} case ${i} (${c.op}${c.call ? " " + c.call : ""})`, { skip }, () => {
       if (c.op === "error") {
         let thrown;
         assert.throws(() => run(file, c), (e) => ((thrown = e), true));

@@ -448,6 +448,104 @@ pub fn read_edges(v: Value, opts: ReadOptions) -> Result<Vec<crate::assign::Scor
     finish(edges, problems)
 }
 
+/// The columns of edges by position ([`crate::assign::IndexedEdge`]).
+pub const INDEXED_EDGE_COLUMNS: [&str; 3] = ["initiative_index", "expert_index", "score"];
+
+/// A number of any width, as `f64`.
+fn number(v: &Value) -> Option<f64> {
+    Some(match plain(v) {
+        Value::U8(x) => f64::from(*x),
+        Value::U16(x) => f64::from(*x),
+        Value::U32(x) => f64::from(*x),
+        Value::U64(x) => *x as f64,
+        Value::I8(x) => f64::from(*x),
+        Value::I16(x) => f64::from(*x),
+        Value::I32(x) => f64::from(*x),
+        Value::I64(x) => *x as f64,
+        Value::F32(x) => f64::from(*x),
+        Value::F64(x) => *x,
+        _ => return None,
+    })
+}
+
+/// Reads edges by position given as columns, the form of a sparse score
+/// matrix: `{"initiative_index": [...], "expert_index": [...], "score": [...]}`.
+/// Positions are checked against the records by [`crate::assign`].
+pub fn read_indexed_edges(v: Value, opts: ReadOptions) -> Result<Vec<crate::assign::IndexedEdge>> {
+    let Value::Map(map) = plain(&v) else {
+        return Err(Error::single(Problem::new(
+            Code::WrongType,
+            RecordKind::Input,
+            "",
+            format!("edges by position must be an object of columns, got {}", value_kind(&v)),
+        )));
+    };
+    let mut problems = Vec::new();
+    for name in
+        map.keys().map(key_name).filter(|n| !opts.ignore_unknown_fields && !INDEXED_EDGE_COLUMNS.contains(&n.as_str()))
+    {
+        let hint = suggest(&name, INDEXED_EDGE_COLUMNS).map(|s| format!(", did you mean `{s}`?")).unwrap_or_default();
+        problems.push(Problem::new(Code::UnknownField, RecordKind::Edge, name, format!("is an unknown column{hint}")));
+    }
+    let mut columns: [Vec<f64>; 3] = Default::default();
+    for (c, field) in INDEXED_EDGE_COLUMNS.iter().enumerate() {
+        let items = match map.get(&Value::String((*field).into())).map(plain) {
+            Some(Value::Seq(items)) => items,
+            Some(other) => {
+                let msg = format!("must be a list, got {}", value_kind(other));
+                problems.push(Problem::new(Code::WrongType, RecordKind::Edge, *field, msg));
+                continue;
+            }
+            None => {
+                problems.push(Problem::new(
+                    Code::MissingField,
+                    RecordKind::Edge,
+                    *field,
+                    "is a required column but missing",
+                ));
+                continue;
+            }
+        };
+        for (n, item) in items.iter().enumerate() {
+            let x = number(item).filter(|x| c == 2 || (x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(x)));
+            match x {
+                Some(x) => columns[c].push(x),
+                None => {
+                    let got = number(item).map_or_else(|| describe_value(item), |x| x.to_string());
+                    let what = if c == 2 { "a number" } else { "a whole number >= 0" };
+                    let msg = format!("must be {what}, got {got}");
+                    problems.push(Problem::new(Code::WrongType, RecordKind::Edge, format!("{field}[{n}]"), msg));
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let [ini, exp, score] = columns;
+    let position = |v: Vec<f64>| -> Vec<u32> { v.into_iter().map(|x| x as u32).collect() };
+    crate::assign::IndexedEdge::from_columns(&position(ini), &position(exp), &score)
+}
+
+/// A value in words, for messages.
+fn describe_value(v: &Value) -> String {
+    match plain(v) {
+        Value::String(t) => format!("{:?}", truncate(t, 40)),
+        Value::Bool(b) => b.to_string(),
+        other => value_kind(other).to_string(),
+    }
+}
+
+/// `field[n]` is no position: not a whole number in `0..2^32`.
+pub fn position_problem(field: &str, n: usize, got: &str) -> Problem {
+    Problem::new(
+        Code::WrongType,
+        RecordKind::Edge,
+        format!("{field}[{n}]"),
+        format!("must be {}, got {got}", expected("u32")),
+    )
+}
+
 /// Reads and validates one expert.
 pub fn read_expert(v: Value, opts: ReadOptions) -> Result<Expert> {
     let mut problems = Vec::new();

@@ -1,7 +1,9 @@
 //! Assignment invariants: capacities and demands hold, the rule holds, the
 //! optimum equals brute force, the stable mode is stable.
 
-use participatienetwerk::assign::{assign_edges, AssignConfig, Assignment, Mode, Objective, ScoredEdge};
+use participatienetwerk::assign::{
+    assign_edges, assign_indexed, AssignConfig, Assignment, IndexedEdge, Mode, Objective, ScoredEdge,
+};
 use participatienetwerk::demo::{generate, DemoSpec};
 use participatienetwerk::{Config, Expert, Initiative, Matcher, Settings};
 use proptest::prelude::*;
@@ -152,6 +154,34 @@ proptest! {
         if coverage {
             prop_assert_eq!(a.pairs.len(), pairs);
         }
+    }
+
+    #[test]
+    fn edges_by_position_equal_edges_by_id(
+        (experts, initiatives, edges) in instance(),
+        turn_e in 0usize..5,
+        turn_i in 0usize..5,
+        stable in any::<bool>(),
+    ) {
+        // Records in another order; positions follow that order.
+        let mut experts_moved = experts.clone();
+        experts_moved.rotate_left(turn_e % experts.len());
+        let mut initiatives_moved = initiatives.clone();
+        initiatives_moved.rotate_left(turn_i % initiatives.len());
+        let at = |ids: Vec<&str>, id: &str| ids.iter().position(|x| *x == id).unwrap() as u32;
+        let indexed: Vec<IndexedEdge> = edges
+            .iter()
+            .map(|e| IndexedEdge {
+                initiative_index: at(initiatives_moved.iter().map(|x| x.id.as_str()).collect(), &e.initiative_id),
+                expert_index: at(experts_moved.iter().map(|x| x.id.as_str()).collect(), &e.expert_id),
+                score: e.score,
+            })
+            .collect();
+        let mode = if stable { Mode::Stable } else { Mode::Optimal };
+        let cfg = AssignConfig { mode, ..AssignConfig::default() };
+        let by_id = assign_edges(experts, &initiatives, &edges, settings(cfg.clone())).unwrap();
+        let by_position = assign_indexed(experts_moved, &initiatives_moved, &indexed, settings(cfg)).unwrap();
+        prop_assert_eq!(by_id, by_position);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `BLESS=1 cargo test --test vectors` writes the current results into the
 //! `expected` fields; review the diff by hand before committing it.
 
-use participatienetwerk::assign::{self, assign_edges};
+use participatienetwerk::assign::{self, assign_edges, assign_indexed};
 use participatienetwerk::validate::{self, ReadOptions, Value};
 use participatienetwerk::{Config, Error, Matcher, Registry, Settings, Taxonomy};
 use serde_json::{json, Value as Json};
@@ -59,21 +59,29 @@ fn run(file: &Json, case: &Json) -> Result<Json, Error> {
             k,
         )?),
         "matcher" => to_json(matcher()?.len()),
-        "assign" => match case.get("edges") {
-            Some(edges) => {
-                let loose = ReadOptions { labels_optional: true, ..opts };
-                let experts = case.get("experts").or_else(|| file.get("experts")).unwrap();
-                to_json(assign_edges(
-                    validate::read_experts(raw(experts), loose)?,
-                    &validate::read_initiatives(raw(&case["initiatives"]), loose)?,
+        "assign" => {
+            let loose = ReadOptions { labels_optional: true, ..opts };
+            let experts =
+                || validate::read_experts(raw(case.get("experts").or_else(|| file.get("experts")).unwrap()), loose);
+            let initiatives = || validate::read_initiatives(raw(&case["initiatives"]), loose);
+            match (case.get("edges"), case.get("indexed_edges")) {
+                (Some(edges), _) => to_json(assign_edges(
+                    experts()?,
+                    &initiatives()?,
                     &validate::read_edges(raw(edges), opts)?,
                     settings(file, case)?,
-                )?)
+                )?),
+                (None, Some(edges)) => to_json(assign_indexed(
+                    experts()?,
+                    &initiatives()?,
+                    &validate::read_indexed_edges(raw(edges), opts)?,
+                    settings(file, case)?,
+                )?),
+                (None, None) => {
+                    to_json(assign::assign(&matcher()?, &validate::read_initiatives(raw(&case["initiatives"]), opts)?)?)
+                }
             }
-            None => {
-                to_json(assign::assign(&matcher()?, &validate::read_initiatives(raw(&case["initiatives"]), opts)?)?)
-            }
-        },
+        }
         "validate" => {
             let side = |name: &str| case.get(name).filter(|v| !v.is_null()).map(raw);
             to_json(validate::problems(side("experts"), side("initiatives"), opts))

@@ -75,7 +75,7 @@ def assign(
     registry: Optional[Mapping[str, Any]] = None,
     taxonomy: Optional[Mapping[str, Any]] = None,
     config: Optional[Mapping[str, Any]] = None,
-    edges: Optional[Union[Iterable[EdgeLike], Mapping[str, Sequence[Any]]]] = None,
+    edges: Optional[Union[Iterable[EdgeLike], Mapping[str, Any]]] = None,
     ignore_unknown_fields: bool = False,
 ) -> Assignment: ...
 def validate(

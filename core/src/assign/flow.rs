@@ -240,7 +240,7 @@ fn validate(p: &Problem) -> Result<(), FlowError> {
 
 /// Stable counting sort of `items` by `key`; returns bucket starts and the
 /// reordered items.
-fn bucket(items: &[u32], buckets: usize, key: impl Fn(u32) -> usize) -> (Vec<u32>, Vec<u32>) {
+pub(super) fn bucket(items: &[u32], buckets: usize, key: impl Fn(u32) -> usize) -> (Vec<u32>, Vec<u32>) {
     let mut start = vec![0u32; buckets + 1];
     for &it in items {
         start[key(it) + 1] += 1;
@@ -347,11 +347,16 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
     let ne = p.edges.len();
 
     // Edges grouped by left, ascending right inside each left: deterministic
-    // arc order and an O(E) duplicate check.
+    // arc order and an O(E) duplicate check. Edges already in that order
+    // (as the assignment passes them) only need the group starts.
     let all: Vec<u32> = (0..ne as u32).collect();
-    let (right_start, by_right) = bucket(&all, nr, |k| p.edges[k as usize].right as usize);
-    let (left_start, by_left) = bucket(&by_right, nl, |k| p.edges[k as usize].left as usize);
-    drop(all);
+    let in_order = p.edges.windows(2).all(|w| (w[0].left, w[0].right) < (w[1].left, w[1].right));
+    let by_right_of = || bucket(&all, nr, |k| p.edges[k as usize].right as usize);
+    let (left_start, by_left) = if in_order {
+        bucket(&all, nl, |k| p.edges[k as usize].left as usize)
+    } else {
+        bucket(&by_right_of().1, nl, |k| p.edges[k as usize].left as usize)
+    };
     for w in by_left.windows(2) {
         let (a, b) = (&p.edges[w[0] as usize], &p.edges[w[1] as usize]);
         if a.left == b.left && a.right == b.right {
@@ -414,12 +419,13 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
     // Ship from whichever side offers fewer usable units: the other side then
     // has spare room almost everywhere, so most searches end after a few
     // nodes. Both orientations describe the same flows.
-    let degree = |start: &[u32], list: &[u32], v: usize| {
-        list[start[v] as usize..start[v + 1] as usize].iter().filter(|&&k| usable(k)).count() as u64
-    };
-    let left_units: u64 = (0..nl).map(|i| u64::from(p.demand[i]).min(degree(&left_start, &by_left, i))).sum();
-    let right_units_each: Vec<u64> =
-        (0..nr).map(|j| u64::from(p.capacity[j]).min(degree(&right_start, &by_right, j))).collect();
+    let (mut left_degree, mut right_degree) = (vec![0u64; nl], vec![0u64; nr]);
+    for k in (0..ne as u32).filter(|&k| usable(k)) {
+        left_degree[p.edges[k as usize].left as usize] += 1;
+        right_degree[p.edges[k as usize].right as usize] += 1;
+    }
+    let left_units: u64 = (0..nl).map(|i| u64::from(p.demand[i]).min(left_degree[i])).sum();
+    let right_units_each: Vec<u64> = (0..nr).map(|j| u64::from(p.capacity[j]).min(right_degree[j])).collect();
     let right_units: u64 = match (group_cap, groups) {
         (Some(gc), Some(groups)) => {
             let mut per_group = vec![0u64; gc.len()];
@@ -434,7 +440,15 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
 
     // Arcs are pushed so that every arc's tail has all its incoming arcs
     // pushed earlier; the potential pass below relies on that order.
-    let mut arcs = ArcList { from: Vec::new(), to: Vec::new(), cap: Vec::new(), cost: Vec::new() };
+    // Every edge, one unfilled arc per shipping node, one arc per right,
+    // group and (left, group) pair node at most.
+    let room = ne + nl + nr + 2 * ng + pair_left.len();
+    let mut arcs = ArcList {
+        from: Vec::with_capacity(room),
+        to: Vec::with_capacity(room),
+        cap: Vec::with_capacity(room),
+        cost: Vec::with_capacity(room),
+    };
     let mut edge_arc = vec![NONE; ne];
     let mut supplies: Vec<(u32, u32)> = Vec::new();
     if !reverse {
@@ -473,6 +487,7 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
             }
         }
     } else {
+        let (right_start, by_right) = by_right_of();
         if let (Some(gc), Some(groups)) = (group_cap, groups) {
             let rights: Vec<u32> = (0..nr as u32).filter(|&j| p.capacity[j as usize] > 0).collect();
             let (member_start, members) = bucket(&rights, gc.len(), |j| groups[j as usize] as usize);
@@ -572,6 +587,9 @@ struct Solver {
     settled: Vec<bool>,
     touched: Vec<u32>,
     done: Vec<u32>,
+    /// Settled nodes at the current distance whose tight arcs are still
+    /// being followed, each with the next arc to look at.
+    level: Vec<(u32, u32)>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     phases: usize,
     augmentations: usize,
@@ -588,57 +606,120 @@ impl Solver {
             settled: vec![false; n],
             touched: Vec::new(),
             done: Vec::new(),
+            level: Vec::new(),
             heap: BinaryHeap::new(),
             phases: 0,
             augmentations: 0,
         }
     }
 
+    fn reduced(&self, u: usize, a: usize) -> i64 {
+        self.net.cost[a] + self.pot[u] - self.pot[self.net.to[a] as usize]
+    }
+
+    /// Settles `v` at distance `d`, reached through arc `a`.
+    fn settle(&mut self, v: u32, d: i64, a: u32) {
+        let vi = v as usize;
+        if self.dist[vi] == i64::MAX {
+            self.touched.push(v);
+        }
+        self.dist[vi] = d;
+        self.parent[vi] = a;
+        self.settled[vi] = true;
+        self.done.push(v);
+        self.level.push((v, self.net.first[vi]));
+    }
+
     /// Sends up to `limit` units from `src` to `sink` along one shortest
     /// residual path and returns how many were sent (0 only if the sink is
     /// unreachable, which the unfilled-slot arc rules out).
+    ///
+    /// Dijkstra on reduced costs, with two shortcuts that keep it exact:
+    /// `src`'s potential first drops by its smallest outgoing reduced cost
+    /// (every reduced cost stays non-negative: the outgoing ones shrink by at
+    /// most their minimum, the incoming ones grow), and nodes at the current
+    /// distance follow their zero-cost arcs depth first before any other arc
+    /// is relaxed, since nothing can be closer. A path through a free slot
+    /// is then usually found without touching the heap.
     fn augment_from(&mut self, src: u32, sink: u32, limit: u32) -> u32 {
         self.phases += 1;
-        let net = &self.net;
-        self.dist[src as usize] = 0;
-        self.touched.push(src);
-        self.heap.push(Reverse((0, src)));
-        let mut reached = None;
-        while let Some(Reverse((d, u))) = self.heap.pop() {
-            let ui = u as usize;
-            if self.settled[ui] || d > self.dist[ui] {
-                continue;
-            }
-            if u == sink {
-                reached = Some(d);
-                break;
-            }
-            self.settled[ui] = true;
-            self.done.push(u);
-            let pu = self.pot[ui];
-            for a in net.first[ui] as usize..net.first[ui + 1] as usize {
-                if net.cap[a] == 0 {
-                    continue;
-                }
-                let v = net.to[a] as usize;
-                if self.settled[v] {
-                    continue;
-                }
-                let nd = d + net.cost[a] + pu - self.pot[v];
-                if nd < self.dist[v] {
-                    if self.dist[v] == i64::MAX {
-                        self.touched.push(v as u32);
+        let si = src as usize;
+        let arcs = self.net.first[si] as usize..self.net.first[si + 1] as usize;
+        if let Some(low) = arcs.filter(|&a| self.net.cap[a] > 0).map(|a| self.reduced(si, a)).min() {
+            self.pot[si] -= low;
+        }
+        self.settle(src, 0, NONE);
+        let mut d = 0;
+        let mut reached = false;
+        'search: loop {
+            while let Some(&(u, from)) = self.level.last() {
+                let ui = u as usize;
+                let end = self.net.first[ui + 1];
+                // A tight arc to a node not yet settled: follow it.
+                let mut a = from;
+                while a < end {
+                    let ai = a as usize;
+                    let v = self.net.to[ai];
+                    if self.net.cap[ai] > 0 && !self.settled[v as usize] && self.reduced(ui, ai) == 0 {
+                        break;
                     }
-                    self.dist[v] = nd;
-                    self.parent[v] = a as u32;
-                    self.heap.push(Reverse((nd, v as u32)));
+                    a += 1;
                 }
+                if a < end {
+                    let v = self.net.to[a as usize];
+                    if let Some(top) = self.level.last_mut() {
+                        top.1 = a + 1;
+                    }
+                    self.settle(v, d, a);
+                    if v == sink {
+                        reached = true;
+                        break 'search;
+                    }
+                    continue;
+                }
+                // No tight arc left: relax the others and leave the level.
+                self.level.pop();
+                for ai in self.net.first[ui] as usize..end as usize {
+                    if self.net.cap[ai] == 0 {
+                        continue;
+                    }
+                    let v = self.net.to[ai] as usize;
+                    if self.settled[v] {
+                        continue;
+                    }
+                    let nd = d + self.reduced(ui, ai);
+                    if nd < self.dist[v] {
+                        if self.dist[v] == i64::MAX {
+                            self.touched.push(v as u32);
+                        }
+                        self.dist[v] = nd;
+                        self.parent[v] = ai as u32;
+                        self.heap.push(Reverse((nd, v as u32)));
+                    }
+                }
+            }
+            // The closest node not yet settled opens the next level.
+            loop {
+                let Some(Reverse((nd, v))) = self.heap.pop() else { break 'search };
+                let vi = v as usize;
+                if self.settled[vi] || nd > self.dist[vi] {
+                    continue;
+                }
+                d = nd;
+                self.settle(v, d, self.parent[vi]);
+                if v == sink {
+                    reached = true;
+                    break 'search;
+                }
+                break;
             }
         }
         self.heap.clear();
+        self.level.clear();
 
         let mut sent = 0;
-        if let Some(big_d) = reached {
+        if reached {
+            let big_d = d;
             for &v in &self.done {
                 let vi = v as usize;
                 self.pot[vi] += self.dist[vi] - big_d;

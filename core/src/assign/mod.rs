@@ -4,7 +4,8 @@
 //! Candidate pairs are the eligible (rule-respecting) pairs scoring above
 //! [`AssignConfig::score_floor`], by default each initiative's best
 //! [`AssignConfig::candidates_per_initiative`]; or pairs with scores the
-//! caller brings ([`ScoredEdge`]), which obey the same rule. The optimal mode
+//! caller brings, by id ([`ScoredEdge`]) or by position ([`IndexedEdge`]),
+//! which obey the same rule. The optimal mode
 //! solves a min-cost flow exactly: initiatives want `experts_wanted`
 //! experts, experts take at most `max_initiatives` (and at most
 //! [`AssignConfig::rotation_cap`]); fairness options (one expert per lending
@@ -160,6 +161,60 @@ pub struct ScoredEdge {
     pub score: f64,
 }
 
+/// A pair with a score the caller brings, by position: the entry of a sparse
+/// score matrix whose rows are the initiatives and whose columns are the
+/// experts, in the order they are passed in. Reads without any id lookup, so
+/// it suits score matrices from numpy, scipy or typed arrays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndexedEdge {
+    /// Position in the initiatives passed in, from 0.
+    pub initiative_index: u32,
+    /// Position in the experts passed in, from 0.
+    pub expert_index: u32,
+    /// Fit in [0, 1].
+    pub score: f64,
+}
+
+impl IndexedEdge {
+    /// Edges from three columns of equal length (the entries of a sparse
+    /// score matrix); the error names the lengths when they differ.
+    pub fn from_columns(initiative_index: &[u32], expert_index: &[u32], score: &[f64]) -> Result<Vec<IndexedEdge>> {
+        let n = initiative_index.len();
+        if expert_index.len() != n || score.len() != n {
+            return Err(Error::single(Problem::new(
+                Code::WrongType,
+                RecordKind::Edge,
+                "",
+                format!(
+                    "columns differ in length: initiative_index {n}, expert_index {}, score {}",
+                    expert_index.len(),
+                    score.len()
+                ),
+            )));
+        }
+        edge_count(n)?;
+        Ok(initiative_index
+            .iter()
+            .zip(expert_index)
+            .zip(score)
+            .map(|((&initiative_index, &expert_index), &score)| IndexedEdge { initiative_index, expert_index, score })
+            .collect())
+    }
+}
+
+/// The cap on edges the caller brings.
+fn edge_count(n: usize) -> Result<()> {
+    if n > MAX_CANDIDATES {
+        return Err(Error::single(Problem::new(
+            Code::TooMany,
+            RecordKind::Input,
+            "",
+            format!("{n} edges, at most {MAX_CANDIDATES}"),
+        )));
+    }
+    Ok(())
+}
+
 /// One assigned pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
@@ -307,10 +362,10 @@ struct Candidate {
 /// Assigns the matcher's experts to the initiatives, with candidates from the
 /// matcher's scores.
 pub fn assign(matcher: &Matcher, initiatives: &[Initiative]) -> Result<Assignment> {
-    assign_with(matcher, initiatives, None, |_| {})
+    assign_with(matcher, initiatives, None, silent)
 }
 
-/// Assigns with scores the caller brings. Skills and needs may be empty.
+/// Assigns with scores the caller brings, by id. Skills and needs may be empty.
 pub fn assign_edges(
     experts: Vec<Expert>,
     initiatives: &[Initiative],
@@ -318,8 +373,32 @@ pub fn assign_edges(
     settings: Settings,
 ) -> Result<Assignment> {
     let matcher = Matcher::build(experts, settings, false)?;
-    assign_with(&matcher, initiatives, Some(edges), |_| {})
+    run(&matcher, initiatives, Some(Given::Ids(edges)), silent)
 }
+
+/// Assigns with scores the caller brings by position ([`IndexedEdge`]): the
+/// same result as [`assign_edges`] with the ids at those positions.
+pub fn assign_indexed(
+    experts: Vec<Expert>,
+    initiatives: &[Initiative],
+    edges: &[IndexedEdge],
+    settings: Settings,
+) -> Result<Assignment> {
+    // The matcher keeps experts in id order (ids are unique once it is built):
+    // the place there of each position passed in.
+    let mut by_id: Vec<usize> = (0..experts.len()).collect();
+    by_id.sort_unstable_by(|&a, &b| experts[a].id.cmp(&experts[b].id));
+    let mut place = vec![0u32; experts.len()];
+    for (k, &p) in by_id.iter().enumerate() {
+        place[p] = k as u32;
+    }
+    let matcher = Matcher::build(experts, settings, false)?;
+    run(&matcher, initiatives, Some(Given::Indexed(edges, place)), silent)
+}
+
+/// No progress reports; one function, so the calls without a callback share
+/// one copy of the solver pipeline.
+fn silent(_: Progress) {}
 
 /// [`assign`] / [`assign_edges`] with a progress callback.
 pub fn assign_with(
@@ -328,9 +407,26 @@ pub fn assign_with(
     edges: Option<&[ScoredEdge]>,
     progress: impl Fn(Progress) + Sync,
 ) -> Result<Assignment> {
+    run(matcher, initiatives, edges.map(Given::Ids), progress)
+}
+
+/// Candidate pairs the caller brings.
+enum Given<'a> {
+    Ids(&'a [ScoredEdge]),
+    /// With the matcher's place of each expert position.
+    Indexed(&'a [IndexedEdge], Vec<u32>),
+}
+
+fn run(
+    matcher: &Matcher,
+    initiatives: &[Initiative],
+    given: Option<Given<'_>>,
+    progress: impl Fn(Progress) + Sync,
+) -> Result<Assignment> {
     let config = &matcher.settings.config;
     let ac = &config.assign;
-    let mut problems = validate::check_initiatives_with(initiatives, edges.is_none());
+    let scored = given.is_none();
+    let mut problems = validate::check_initiatives_with(initiatives, scored);
     ac.check(&mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -340,8 +436,8 @@ pub fn assign_with(
     order.sort_by(|&a, &b| initiatives[a].id.cmp(&initiatives[b].id));
     let sorted: Vec<&Initiative> = order.iter().map(|&i| &initiatives[i]).collect();
 
-    let mut candidates = match edges {
-        Some(edges) => given_candidates(matcher, &sorted, edges)?,
+    let mut candidates = match &given {
+        Some(given) => given_candidates(matcher, &order, &sorted, given)?,
         None => scored_candidates(matcher, &sorted, &progress)?,
     };
     let capacity: Vec<u32> = matcher
@@ -379,14 +475,14 @@ pub fn assign_with(
         // a longer list, and the whole problem is solved again: candidates
         // only grow, so the total never falls, and the answer is the exact
         // optimum over the final candidate set.
-        let refill = edges.is_none() && ac.candidates_per_initiative > 0 && round < ac.refill_rounds;
+        let refill = scored && ac.candidates_per_initiative > 0 && round < ac.refill_rounds;
         let more = if refill {
             refill_candidates(matcher, &sorted, &candidates, &chosen, &mut per_initiative)
         } else {
             Vec::new()
         };
         if more.is_empty() {
-            return Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats, edges.is_none()));
+            return Ok(report(matcher, &sorted, candidates, &chosen, &capacity, stats, scored));
         }
         candidates.extend(more);
         round += 1;
@@ -537,73 +633,181 @@ fn scored_candidates(
     Ok(lists.into_iter().flatten().collect())
 }
 
-fn given_candidates(matcher: &Matcher, sorted: &[&Initiative], edges: &[ScoredEdge]) -> Result<Vec<Candidate>> {
-    let config = &matcher.settings.config;
-    if edges.len() > MAX_CANDIDATES {
-        return Err(Error::single(Problem::new(
-            Code::TooMany,
-            RecordKind::Input,
-            "",
-            format!("{} edges, at most {MAX_CANDIDATES}", edges.len()),
-        )));
+impl Given<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Given::Ids(e) => e.len(),
+            Given::Indexed(e, _) => e.len(),
+        }
     }
-    let initiative_index: HashMap<&str, u32> =
-        sorted.iter().enumerate().map(|(i, x)| (x.id.as_str(), i as u32)).collect();
-    let expert_index: HashMap<&str, u32> = matcher.ids.iter().enumerate().map(|(e, id)| (&**id, e as u32)).collect();
+}
+
+fn given_candidates(
+    matcher: &Matcher,
+    order: &[usize],
+    sorted: &[&Initiative],
+    given: &Given<'_>,
+) -> Result<Vec<Candidate>> {
+    let config = &matcher.settings.config;
+    let count = given.len();
+    edge_count(count)?;
+    // Place in id order of each initiative, by id or by position passed in.
+    let initiative_index: HashMap<&str, u32> = match given {
+        Given::Ids(_) => sorted.iter().enumerate().map(|(i, x)| (x.id.as_str(), i as u32)).collect(),
+        Given::Indexed(..) => HashMap::new(),
+    };
+    let expert_index: HashMap<&str, u32> = match given {
+        Given::Ids(_) => matcher.ids.iter().enumerate().map(|(e, id)| (&**id, e as u32)).collect(),
+        Given::Indexed(..) => HashMap::new(),
+    };
+    let mut initiative_place = vec![0u32; order.len()];
+    for (k, &i) in order.iter().enumerate() {
+        initiative_place[i] = k as u32;
+    }
     let facts: Vec<InitiativeFacts> = sorted.iter().map(|i| InitiativeFacts::of(i, &matcher.resolver)).collect();
     let mut problems = Vec::new();
-    let mut out = Vec::with_capacity(edges.len());
-    // (initiative, expert, edge number) of every readable edge, to find repeats.
-    let mut keys: Vec<(u32, u32, u32)> = Vec::with_capacity(edges.len());
-    for (n, e) in edges.iter().enumerate() {
-        let mut push = |code: Code, field: &str, msg: String| {
-            let pair = format!("{} / {}", e.initiative_id, e.expert_id);
-            problems.push(Problem::new(code, RecordKind::Edge, field, msg).with_id(Some(&pair)).with_index(Some(n)));
-        };
-        let i = initiative_index.get(e.initiative_id.as_str()).copied();
-        let x = expert_index.get(e.expert_id.as_str()).copied();
-        if i.is_none() {
-            push(Code::UnknownId, "initiative_id", "names no initiative in the input".into());
-        }
-        if x.is_none() {
-            push(Code::UnknownId, "expert_id", "names no expert in the input".into());
-        }
-        if !(e.score.is_finite() && (0.0..=1.0).contains(&e.score)) {
-            push(Code::InvalidNumber, "score", format!("must be 0..=1, got {}", e.score));
-        }
-        let (Some(i), Some(x)) = (i, x) else { continue };
-        keys.push((i, x, n as u32));
-        match eligibility(&matcher.facts[x as usize], &facts[i as usize], &matcher.resolver, config) {
-            Err((Reason::SameMunicipality, detail)) => {
-                push(
-                    Code::SameMunicipality,
-                    "",
-                    format!("pairs an expert with an initiative of their own municipality: {detail}"),
-                );
-                continue;
+    // Both ends in matcher places, or what is wrong with each, and the score.
+    let ends = |n: usize| -> (std::result::Result<u32, String>, std::result::Result<u32, String>, f64) {
+        match given {
+            Given::Ids(edges) => {
+                let e = &edges[n];
+                (
+                    initiative_index
+                        .get(e.initiative_id.as_str())
+                        .copied()
+                        .ok_or_else(|| "names no initiative in the input".into()),
+                    expert_index
+                        .get(e.expert_id.as_str())
+                        .copied()
+                        .ok_or_else(|| "names no expert in the input".into()),
+                    e.score,
+                )
             }
-            Err((Reason::NoCapacity, _)) | Ok(_) => {}
-            Err((reason, detail)) => {
-                let reason =
-                    serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-                push(Code::InvalidArgument, "", format!("pairs an expert who is not eligible ({reason}: {detail})"));
-                continue;
+            Given::Indexed(edges, place) => {
+                let e = &edges[n];
+                let at = |p: u32, places: &[u32], what: &str| {
+                    places.get(p as usize).copied().ok_or_else(|| {
+                        format!("must be 0..{} (a position in the {what} passed in), got {p}", places.len())
+                    })
+                };
+                (
+                    at(e.initiative_index, &initiative_place, "initiatives"),
+                    at(e.expert_index, place, "experts"),
+                    e.score,
+                )
             }
         }
-        if e.score > config.assign.score_floor {
-            out.push(Candidate { initiative: i, expert: x, score: e.score });
+    };
+    // The pair as the caller knows it, for messages.
+    let name = |n: usize| -> String {
+        match given {
+            Given::Ids(edges) => format!("{} / {}", edges[n].initiative_id, edges[n].expert_id),
+            Given::Indexed(edges, place) => {
+                let (i, x) = (edges[n].initiative_index as usize, edges[n].expert_index as usize);
+                let i = order
+                    .get(i)
+                    .map_or_else(|| format!("initiative #{i}"), |_| sorted[initiative_place[i] as usize].id.clone());
+                let x = place.get(x).map_or_else(|| format!("expert #{x}"), |&p| matcher.ids[p as usize].to_string());
+                format!("{i} / {x}")
+            }
+        }
+    };
+    let (initiative_field, expert_field) = match given {
+        Given::Ids(_) => ("initiative_id", "expert_id"),
+        Given::Indexed(..) => ("initiative_index", "expert_index"),
+    };
+    let problem = |n: usize, code: Code, field: &str, msg: String| {
+        Problem::new(code, RecordKind::Edge, field, msg).with_id(Some(&name(n))).with_index(Some(n))
+    };
+    // Both ends and the score of every edge whose ends exist.
+    let mut ok: Vec<(u32, u32, f64)> = vec![(0, 0, 0.0); count];
+    let mut readable: Vec<u32> = Vec::with_capacity(count);
+    for (n, slot) in ok.iter_mut().enumerate() {
+        let (i, x, score) = ends(n);
+        if let Err(msg) = &i {
+            problems.push(problem(n, Code::UnknownId, initiative_field, msg.clone()));
+        }
+        if let Err(msg) = &x {
+            problems.push(problem(n, Code::UnknownId, expert_field, msg.clone()));
+        }
+        if !(score.is_finite() && (0.0..=1.0).contains(&score)) {
+            problems.push(problem(n, Code::InvalidNumber, "score", format!("must be 0..=1, got {score}")));
+        }
+        if let (Ok(i), Ok(x)) = (i, x) {
+            *slot = (i, x, score);
+            readable.push(n as u32);
         }
     }
-    keys.sort_unstable();
-    for w in keys.windows(2) {
-        if w[0].0 == w[1].0 && w[0].1 == w[1].1 {
-            let e = &edges[w[1].2 as usize];
-            problems.push(
-                Problem::new(Code::DuplicateId, RecordKind::Edge, "", format!("repeats edge #{}", w[0].2))
-                    .with_id(Some(&format!("{} / {}", e.initiative_id, e.expert_id)))
-                    .with_index(Some(w[1].2 as usize)),
-            );
+    // By initiative, then expert, then edge number: repeats sit side by side
+    // and the candidates come out in the order the solver takes them.
+    let (start, by_initiative) = flow::bucket(&readable, sorted.len(), |n| ok[n as usize].0 as usize);
+    drop(readable);
+    let mut in_order = by_initiative;
+    for w in start.windows(2) {
+        in_order[w[0] as usize..w[1] as usize].sort_by_key(|&n| ok[n as usize].1);
+    }
+    let mut out = Vec::with_capacity(in_order.len());
+    // The earlier edge each repeat repeats, and the edges that break a rule.
+    let mut repeats: Vec<(u32, u32)> = Vec::new();
+    let mut rejected: Vec<u32> = Vec::new();
+    let mut last: Option<(u32, u32, u32)> = None;
+    let judge = |i: u32, x: u32| eligibility(&matcher.facts[x as usize], &facts[i as usize], &matcher.resolver, config);
+    for &n in &in_order {
+        let (i, x, score) = ok[n as usize];
+        if let Some((_, _, first)) = last.filter(|&(li, lx, _)| (li, lx) == (i, x)) {
+            repeats.push((n, first));
+            continue;
         }
+        last = Some((i, x, n));
+        match judge(i, x) {
+            Err((Reason::NoCapacity, _)) | Ok(_) => {}
+            Err(_) => {
+                rejected.push(n);
+                continue;
+            }
+        }
+        if score.is_finite() && score > config.assign.score_floor {
+            out.push(Candidate { initiative: i, expert: x, score });
+        }
+    }
+    // Every problem in edge order, repeats last.
+    if !(rejected.is_empty() && repeats.is_empty()) {
+        rejected.sort_unstable();
+        repeats.sort_unstable();
+        let mut late = rejected.into_iter().map(|n| {
+            let (i, x, _) = ok[n as usize];
+            let (code, msg) = match judge(i, x) {
+                Err((Reason::SameMunicipality, detail)) => (
+                    Code::SameMunicipality,
+                    format!("pairs an expert with an initiative of their own municipality: {detail}"),
+                ),
+                Err((reason, detail)) => {
+                    let reason = serde_json::to_value(reason)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    (Code::InvalidArgument, format!("pairs an expert who is not eligible ({reason}: {detail})"))
+                }
+                Ok(_) => (Code::InvalidArgument, String::new()),
+            };
+            problem(n as usize, code, "", msg)
+        });
+        let early = std::mem::take(&mut problems);
+        let mut next = late.next();
+        for p in early {
+            while let Some(q) = next.take_if(|q| q.index < p.index) {
+                problems.push(q);
+                next = late.next();
+            }
+            problems.push(p);
+        }
+        problems.extend(next);
+        problems.extend(late);
+        problems.extend(
+            repeats
+                .into_iter()
+                .map(|(n, first)| problem(n as usize, Code::DuplicateId, "", format!("repeats edge #{first}"))),
+        );
     }
     if problems.is_empty() {
         Ok(out)
