@@ -332,8 +332,10 @@ impl ArcList {
 /// After each search a settled node's potential equals the cost of a simple
 /// path from the search root minus the cost of the augmenting path, and the
 /// sink's potential stays 0, so |potential| <= 1.2e17 + 2 (initial values are
-/// within 0..=1e9). Reduced costs are then below 3e17 and every Dijkstra key,
-/// including tentative ones, below 6e17: far from i64::MAX (9.2e18). Residual
+/// within 0..=1e9). A search root's own lowering sets its potential to a
+/// neighbour's (never another root's) minus one arc cost, adding at most
+/// 4e16 + 1. Reduced costs are then below 4e17 and every Dijkstra key,
+/// including tentative ones, below 8e17: far from i64::MAX (9.2e18). Residual
 /// capacities never exceed the largest network capacity, a `u32`.
 pub fn solve(p: &Problem) -> Result<Solution, FlowError> {
     solve_oriented(p, None)
