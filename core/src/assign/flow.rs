@@ -355,7 +355,14 @@ fn solve_oriented(p: &Problem, force_reverse: Option<bool>) -> Result<Solution, 
     let in_order = p.edges.windows(2).all(|w| (w[0].left, w[0].right) < (w[1].left, w[1].right));
     let by_right_of = || bucket(&all, nr, |k| p.edges[k as usize].right as usize);
     let (left_start, by_left) = if in_order {
-        bucket(&all, nl, |k| p.edges[k as usize].left as usize)
+        let mut start = vec![0u32; nl + 1];
+        for e in &p.edges {
+            start[e.left as usize + 1] += 1;
+        }
+        for i in 0..nl {
+            start[i + 1] += start[i];
+        }
+        (start, all.clone())
     } else {
         bucket(&by_right_of().1, nl, |k| p.edges[k as usize].left as usize)
     };

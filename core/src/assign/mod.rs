@@ -747,68 +747,39 @@ fn given_candidates(
         in_order[w[0] as usize..w[1] as usize].sort_by_key(|&n| ok[n as usize].1);
     }
     let mut out = Vec::with_capacity(in_order.len());
-    // The earlier edge each repeat repeats, and the edges that break a rule.
-    let mut repeats: Vec<(u32, u32)> = Vec::new();
-    let mut rejected: Vec<u32> = Vec::new();
+    let mut repeats = Vec::new();
     let mut last: Option<(u32, u32, u32)> = None;
-    let judge = |i: u32, x: u32| eligibility(&matcher.facts[x as usize], &facts[i as usize], &matcher.resolver, config);
     for &n in &in_order {
         let (i, x, score) = ok[n as usize];
         if let Some((_, _, first)) = last.filter(|&(li, lx, _)| (li, lx) == (i, x)) {
-            repeats.push((n, first));
+            repeats.push(problem(n as usize, Code::DuplicateId, "", format!("repeats edge #{first}")));
             continue;
         }
         last = Some((i, x, n));
-        match judge(i, x) {
-            Err((Reason::NoCapacity, _)) | Ok(_) => {}
-            Err(_) => {
-                rejected.push(n);
+        let (code, msg) = match eligibility(&matcher.facts[x as usize], &facts[i as usize], &matcher.resolver, config) {
+            Err((Reason::NoCapacity, _)) | Ok(_) => {
+                if score.is_finite() && score > config.assign.score_floor {
+                    out.push(Candidate { initiative: i, expert: x, score });
+                }
                 continue;
             }
-        }
-        if score.is_finite() && score > config.assign.score_floor {
-            out.push(Candidate { initiative: i, expert: x, score });
-        }
-    }
-    // Every problem in edge order, repeats last.
-    if !(rejected.is_empty() && repeats.is_empty()) {
-        rejected.sort_unstable();
-        repeats.sort_unstable();
-        let mut late = rejected.into_iter().map(|n| {
-            let (i, x, _) = ok[n as usize];
-            let (code, msg) = match judge(i, x) {
-                Err((Reason::SameMunicipality, detail)) => (
-                    Code::SameMunicipality,
-                    format!("pairs an expert with an initiative of their own municipality: {detail}"),
-                ),
-                Err((reason, detail)) => {
-                    let reason = serde_json::to_value(reason)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default();
-                    (Code::InvalidArgument, format!("pairs an expert who is not eligible ({reason}: {detail})"))
-                }
-                Ok(_) => (Code::InvalidArgument, String::new()),
-            };
-            problem(n as usize, code, "", msg)
-        });
-        let early = std::mem::take(&mut problems);
-        let mut next = late.next();
-        for p in early {
-            while let Some(q) = next.take_if(|q| q.index < p.index) {
-                problems.push(q);
-                next = late.next();
+            Err((Reason::SameMunicipality, detail)) => (
+                Code::SameMunicipality,
+                format!("pairs an expert with an initiative of their own municipality: {detail}"),
+            ),
+            Err((reason, detail)) => {
+                let reason =
+                    serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                (Code::InvalidArgument, format!("pairs an expert who is not eligible ({reason}: {detail})"))
             }
-            problems.push(p);
-        }
-        problems.extend(next);
-        problems.extend(late);
-        problems.extend(
-            repeats
-                .into_iter()
-                .map(|(n, first)| problem(n as usize, Code::DuplicateId, "", format!("repeats edge #{first}"))),
-        );
+        };
+        problems.push(problem(n as usize, code, "", msg));
     }
+    // Every problem in edge order (stable, so an edge's own problems keep
+    // their order), repeats last.
+    problems.sort_by_key(|p| p.index);
+    repeats.sort_by_key(|p| p.index);
+    problems.extend(repeats);
     if problems.is_empty() {
         Ok(out)
     } else {
