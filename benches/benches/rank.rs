@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use participatienetwerk::assign::{assign_edges, ScoredEdge};
 use participatienetwerk::{Config, Matcher, Settings};
-use participatienetwerk_benches::{five_needs, national};
+use participatienetwerk_benches::{five_needs, generic_words, national};
 use std::hint::black_box;
 
 fn experts() -> usize {
@@ -90,5 +90,24 @@ fn assignment(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, ranking, assignment);
+/// Rankings over labels that share generic words, every query new to the
+/// matcher (no need analysis cached from an earlier query).
+fn generic(c: &mut Criterion) {
+    let n = experts();
+    let data = generic_words(n, 20_000);
+    let settings = Settings { registry: data.registry.clone(), ..Settings::default() };
+    let m = Matcher::new(data.experts.clone(), settings).expect("valid data");
+    let mut g = c.benchmark_group(format!("generic_words_{n}"));
+    g.sample_size(100);
+    let mut next = 0usize;
+    g.bench_function("rank_5_new_needs_top10", |b| {
+        b.iter(|| {
+            next = (next + 1) % data.initiatives.len();
+            m.rank(black_box(&data.initiatives[next]), 10)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ranking, generic, assignment);
 criterion_main!(benches);

@@ -1,6 +1,7 @@
 //! Build time, index size, single-query latency and a batch at a given scale:
 //! `cargo run --release -p participatienetwerk-benches --example scale -- 200000`
-//! (`INITIATIVES=20000` for the batch size, `RUNS=n` for ranking only).
+//! (`INITIATIVES=20000` for the batch size, `RUNS=n` for ranking only;
+//! `DATA=generic` for the generic-word labels, every query a new one).
 
 use participatienetwerk::{Matcher, Settings};
 use std::time::Instant;
@@ -9,7 +10,12 @@ fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let t = Instant::now();
     let batch: usize = std::env::var("INITIATIVES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
-    let data = participatienetwerk_benches::national(n, batch);
+    let generic = std::env::var("DATA").is_ok_and(|d| d == "generic");
+    let data = if generic {
+        participatienetwerk_benches::generic_words(n, batch.max(1_000))
+    } else {
+        participatienetwerk_benches::national(n, batch)
+    };
     println!("generated {n} experts in {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
     let m = Matcher::new(data.experts, Settings { registry: data.registry, ..Settings::default() }).expect("valid");
@@ -22,9 +28,10 @@ fn main() {
     let q = participatienetwerk_benches::five_needs();
     let mut times = Vec::new();
     let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(50);
-    for _ in 0..runs {
+    for run in 0..runs {
+        let q = if generic { &data.initiatives[run % data.initiatives.len()] } else { &q };
         let t = Instant::now();
-        let r = m.rank(&q, 10).expect("rank");
+        let r = m.rank(q, 10).expect("rank");
         times.push(t.elapsed().as_secs_f64() * 1e3);
         std::hint::black_box(r);
     }

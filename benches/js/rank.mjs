@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 
 const require = createRequire(import.meta.url);
-const pn = require("../../bindings-wasm/pkg/node/participatienetwerk_wasm.js");
+const pn = require("../../bindings-wasm/pkg/node/index.js");
 
 const EXPERTS = 20_000;
 const RUNS = 50;

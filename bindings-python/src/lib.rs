@@ -8,7 +8,9 @@
 
 use participatienetwerk::assign::{self, IndexedEdge, ScoredEdge};
 use participatienetwerk::validate::{self, ReadOptions, Value};
-use participatienetwerk::{demo, rank, Code, Config, Match, MatcherData, Problem, RecordKind, Settings, Taxonomy};
+use participatienetwerk::{
+    demo, rank, suggest, Code, Config, Match, MatcherData, Problem, RecordKind, Settings, Taxonomy,
+};
 use pyo3::buffer::{Element, PyBuffer};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -521,6 +523,13 @@ impl PyMatcher {
         out(py, detached(py, || self.inner.explain(&validate::read_initiative(input?, opts)?, expert_id)))
     }
 
+    /// Needs suggested from an initiative's title and description (it may list no needs).
+    fn suggest_needs<'py>(&self, py: Python<'py>, initiative: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let opts = ReadOptions { labels_optional: true, ..self.opts() };
+        let input = record(initiative, RecordKind::Initiative);
+        out(py, detached(py, || self.inner.suggest_needs(&validate::read_initiative(input?, opts)?)))
+    }
+
     /// The best `k` initiatives for one expert (who need not be in the matcher).
     #[pyo3(signature = (expert, initiatives, k=10))]
     fn rank_initiatives<'py>(
@@ -647,6 +656,30 @@ fn assign_all<'py>(
     out(py, result)
 }
 
+/// Needs suggested from an initiative's title and description (it may list no needs).
+#[pyfunction]
+#[pyo3(signature = (initiative, taxonomy=None, config=None, ignore_unknown_fields=false))]
+fn suggest_needs<'py>(
+    py: Python<'py>,
+    initiative: &Bound<'py, PyAny>,
+    taxonomy: Option<&Bound<'py, PyAny>>,
+    config: Option<&Bound<'py, PyAny>>,
+    ignore_unknown_fields: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let opts = ReadOptions { ignore_unknown_fields, labels_optional: true };
+    let input =
+        record(initiative, RecordKind::Initiative).and_then(|i| Ok((i, RawSettings::new(None, taxonomy, config)?)));
+    out(
+        py,
+        detached(py, || {
+            let (initiative, raw) = input?;
+            let settings = raw.read()?;
+            let taxonomy = settings.taxonomy.unwrap_or_else(Taxonomy::builtin);
+            suggest::suggest_needs(&validate::read_initiative(initiative, opts)?, &taxonomy, &settings.config)
+        }),
+    )
+}
+
 /// Every problem with experts and/or initiatives; never raises for data errors.
 #[pyfunction]
 #[pyo3(name = "validate", signature = (experts=None, initiatives=None, ignore_unknown_fields=false))]
@@ -715,5 +748,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(problems, m)?)?;
     m.add_function(wrap_pyfunction!(demo_data, m)?)?;
     m.add_function(wrap_pyfunction!(merge_rankings, m)?)?;
+    m.add_function(wrap_pyfunction!(suggest_needs, m)?)?;
     Ok(())
 }

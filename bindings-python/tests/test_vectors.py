@@ -51,6 +51,8 @@ def run(file: dict[str, Any], case: dict[str, Any]) -> Any:
         return m.rank_many(case["initiatives"], k=k)
     if call == "explain":
         return m.explain(case["initiative"], case["expert_id"])
+    if call == "suggest_needs":
+        return m.suggest_needs(case["initiative"])
     if call == "rank_initiatives":
         return m.rank_initiatives(case["expert"], case["initiatives"], k=k)
     raise AssertionError(f"unknown op {call}")

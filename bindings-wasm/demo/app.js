@@ -1,6 +1,6 @@
 // The demo page: load data, pick an initiative, see who fits and why, and
 // run the global assignment. All matching is the engine's (WebAssembly).
-import init, { Matcher, demoData, validate, version } from "../pkg/web/participatienetwerk_wasm.js";
+import init, { Matcher, demoData, validate, version } from "../pkg/web/index.js";
 import { csvRecords } from "./csv.js";
 
 const VIA = {
@@ -9,6 +9,7 @@ const VIA = {
   broader: "breder begrip",
   narrower: "smaller begrip",
   related: "verwant",
+  words: "gedeelde kernwoorden",
   fuzzy: "gelijkende tekst",
   none: "niet gedekt",
 };
@@ -182,7 +183,22 @@ function showInitiative() {
   );
   let ranking;
   try {
-    ranking = state.matcher.rankDetailed(ini, Number($("k").value));
+    const suggested = state.matcher.suggestNeeds(ini);
+    const given = (ini.needs ?? []).length > 0;
+    if (suggested.length) {
+      card.append(
+        el("p", { class: "suggest-title", text: given ? "Ook genoemd in de beschrijving:" : "Geen behoeften opgegeven; gezocht op wat de beschrijving noemt:" }),
+        el(
+          "ul",
+          { class: "needs suggested" },
+          suggested.map((s) => el("li", { class: "need suggested", title: `gevonden in: ${s.triggers.join(", ")}`, text: s.label })),
+        ),
+      );
+    } else if (!given) {
+      card.append(el("p", { class: "muted", text: "Geen behoeften opgegeven en de beschrijving noemt geen bekend onderwerp." }));
+    }
+    const query = given ? ini : { ...ini, needs: suggested.map((s) => ({ label: s.label })) };
+    ranking = query.needs.length ? state.matcher.rankDetailed(query, Number($("k").value)) : { matches: [], excluded: [] };
   } catch (err) {
     showError(`Initiatief ${ini.id} is niet geldig`, err);
     $("matches").replaceChildren();
@@ -207,7 +223,8 @@ function renderMatches(matches) {
   ol.replaceChildren();
   matches.forEach((m, i) => {
     const expert = state.expertsById.get(m.expert_id);
-    const rows = m.needs.map((n) =>
+    const entries = m.context ? [...m.needs, { ...m.context, need: `Uit titel en beschrijving: ${m.context.need}` }] : m.needs;
+    const rows = entries.map((n) =>
       el(
         "tr",
         {},
@@ -232,6 +249,7 @@ function renderMatches(matches) {
         el("span", { class: "rank", text: String(i + 1) }),
         el("span", { class: "who" }, el("strong", { text: m.expert_id }), el("span", { class: "muted", text: municipalities(expert) })),
         el("span", { class: "score" }, bar(m.score, `score ${num(m.score)}`), el("span", { class: "num", text: num(m.score) })),
+        m.missing_required.length ? el("span", { class: "badge-missing", text: "mist verplicht" }) : null,
       ),
       el(
         "table",
@@ -243,6 +261,9 @@ function renderMatches(matches) {
         ),
         el("tbody", {}, rows),
       ),
+      m.missing_required.length
+        ? el("p", { class: "missing-required", text: `Mist verplichte behoefte: ${m.missing_required.join("; ")}` })
+        : null,
       m.distance_km != null ? el("p", { class: "muted small", text: `Afstand ${Math.round(m.distance_km)} km` }) : null,
     );
     ol.append(
@@ -254,6 +275,7 @@ function renderMatches(matches) {
           "data-municipalities": expert ? expert.municipalities.join(" ") : "",
           "data-home": expert?.home_municipality ?? "",
           "data-score": String(m.score),
+          "data-missing-required": String(m.missing_required.length),
         },
         details,
       ),
@@ -347,7 +369,9 @@ async function loadFile(file, kind) {
     if (kind !== "registry") state.sources[kind] = file.name;
     if (kind === "initiatives") {
       // Only the initiatives changed: the index over the experts stays valid.
-      const problems = validate(null, data);
+      // An initiative may describe what it wants without listing needs: the
+      // page then suggests needs from its title and description.
+      const problems = validate(null, data).filter((p) => !(p.code === "empty_list" && p.field === "needs"));
       if (problems.length) {
         Object.assign(state, previous);
         showError(`${file.name} bevat fouten`, { problems });

@@ -21,6 +21,7 @@ const TYPES = {
   ".json": "application/json; charset=utf-8",
   ".csv": "text/csv; charset=utf-8",
   ".wasm": "application/wasm",
+  ".gz": "application/gzip",
   ".png": "image/png",
   ".svg": "image/svg+xml",
   ".ts": "text/plain; charset=utf-8",

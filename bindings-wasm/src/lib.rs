@@ -27,6 +27,9 @@ const TS_TYPES: &'static str = r#"
 /** Scoring and assignment settings; any field may be left out (see the Rust docs of `Config` for defaults). */
 export interface Config {
     fuzzy_cutoff?: number;
+    word_similarity?: number;
+    word_cutoff?: number;
+    context_weight?: number;
     synonym_similarity?: number;
     broader_similarity?: number;
     narrower_similarity?: number;
@@ -35,9 +38,11 @@ export interface Config {
     min_similarity?: number;
     max_hops?: number;
     contained_factor?: number;
+    contained_weight_power?: number;
     level_weight?: number;
     below_min_level_factor?: number;
     exclude_home_municipality?: boolean;
+    strict_required?: boolean;
     check_language?: boolean;
     distance_weight?: number;
     distance_scale_km?: number;
@@ -74,6 +79,13 @@ export interface MatcherOptions {
 /** Options of `assign(...)`; with `edges`, the scores come from the caller. */
 export interface AssignOptions extends MatcherOptions {
     edges?: ScoredEdge[];
+}
+
+/** Options of `suggestNeeds(...)`. */
+export interface SuggestOptions {
+    taxonomy?: TaxonomyData;
+    config?: Config;
+    ignoreUnknownFields?: boolean;
 }
 
 /** Options of `validate(...)`. */
@@ -120,6 +132,8 @@ extern "C" {
     pub type ValidateOptionsJs;
     #[wasm_bindgen(typescript_type = "DemoOptions")]
     pub type DemoOptionsJs;
+    #[wasm_bindgen(typescript_type = "SuggestOptions")]
+    pub type SuggestOptionsJs;
 }
 
 /// Deepest nesting accepted in input; records are at most four levels deep,
@@ -282,8 +296,9 @@ fn read_options(js: Option<impl Into<JsValue>>, allowed: &[&str]) -> Result<Opti
     if let Some(v) = fields.remove("registry").filter(given) {
         keep(validate::read_registry(v, read).map(|r| settings.registry = r));
     }
-    if let Some(v) = fields.remove("taxonomy").filter(given) {
-        keep(Taxonomy::from_value(v).map(|t| settings.taxonomy = Some(t)));
+    match fields.remove("taxonomy").filter(given) {
+        Some(v) => keep(Taxonomy::from_value(v).map(|t| settings.taxonomy = Some(t))),
+        None => keep(builtin_ready()),
     }
     if let Some(v) = fields.remove("config").filter(given) {
         keep(Config::from_value(v).map(|c| settings.config = c));
@@ -297,6 +312,29 @@ fn read_options(js: Option<impl Into<JsValue>>, allowed: &[&str]) -> Result<Opti
     } else {
         Err(Error::Invalid(problems))
     }
+}
+
+/// The built-in taxonomy is a data file beside the module that the package's
+/// `init()` (browsers) or `require` (Node) loads; without it every label
+/// would meet only its own spelling.
+fn builtin_ready() -> Result<(), Error> {
+    if Taxonomy::builtin_loaded() {
+        return Ok(());
+    }
+    Err(problem(
+        Code::InvalidArgument,
+        RecordKind::Taxonomy,
+        "",
+        "the built-in taxonomy is not loaded: import the package's entry point and `await init()` \
+         (browsers) before use, or pass `options.taxonomy`",
+    ))
+}
+
+/// Installs the built-in taxonomy (the text of the package's `taxonomy.json.gz`,
+/// decompressed). The package's entry points call it; a second call does nothing.
+#[wasm_bindgen(js_name = loadBuiltinTaxonomy)]
+pub fn load_builtin_taxonomy(json: &str) -> Result<(), JsValue> {
+    Taxonomy::load_builtin(json).map_err(js_error)
 }
 
 /// `k` as given from JS: a whole number, or left out for the default. The
@@ -449,6 +487,17 @@ impl Matcher {
         )
     }
 
+    /// Needs suggested from the initiative's title and description, with
+    /// this matcher's taxonomy; the initiative may list no needs.
+    #[wasm_bindgen(js_name = suggestNeeds, unchecked_return_type = "SuggestedNeed[]")]
+    pub fn suggest_needs(
+        &self,
+        #[wasm_bindgen(js_name = initiative, unchecked_param_type = "Initiative")] initiative_js: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let read = ReadOptions { labels_optional: true, ..self.read };
+        respond(initiative(&initiative_js, read).and_then(|i| self.inner.suggest_needs(&i)))
+    }
+
     /// Assigns this matcher's experts to the initiatives, respecting capacities.
     #[wasm_bindgen(unchecked_return_type = "Assignment")]
     pub fn assign(
@@ -480,6 +529,26 @@ pub fn assign_all(
                 assign::assign(&participatienetwerk::Matcher::new(e, opts.settings)?, &i)
             }
         }
+    };
+    respond(run())
+}
+
+/// Needs suggested from an initiative's title and description (it may list
+/// no needs), with the built-in taxonomy or `options.taxonomy`.
+#[wasm_bindgen(js_name = suggestNeeds, unchecked_return_type = "SuggestedNeed[]")]
+pub fn suggest_needs(
+    #[wasm_bindgen(js_name = initiative, unchecked_param_type = "Initiative")] initiative_js: JsValue,
+    options: Option<SuggestOptionsJs>,
+) -> Result<JsValue, JsValue> {
+    let run = || {
+        let opts = read_options(options, &["taxonomy", "config", "ignoreUnknownFields"])?;
+        let read = ReadOptions { labels_optional: true, ..opts.read };
+        let taxonomy = opts.settings.taxonomy.unwrap_or_else(Taxonomy::builtin);
+        participatienetwerk::suggest::suggest_needs(
+            &initiative(&initiative_js, read)?,
+            &taxonomy,
+            &opts.settings.config,
+        )
     };
     respond(run())
 }
@@ -545,6 +614,7 @@ struct DemoOut<'a> {
 #[wasm_bindgen(js_name = demoData, unchecked_return_type = "DemoData")]
 pub fn demo_data(options: Option<DemoOptionsJs>) -> Result<JsValue, JsValue> {
     let run = || {
+        builtin_ready()?;
         let mut spec = DemoSpec::default();
         let limits =
             [("seed", 9_007_199_254_740_991.0), ("experts", MAX_DEMO_EXPERTS), ("initiatives", MAX_DEMO_INITIATIVES)];

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { csvRecords, parseCsv } from "../demo/csv.js";
 
-const pn = createRequire(import.meta.url)("../pkg/node/participatienetwerk_wasm.js");
+const pn = createRequire(import.meta.url)("../pkg/node/index.js");
 
 test("expert columns", () => {
   const text = "id,municipalities,skills,remote,lat,lon\ne-1,GM0363;GM0457,Wmo:3;subsidie: aanvragen:4,true,52.1,4.9\n";

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../demo/serve.mjs";
 
-const pn = createRequire(import.meta.url)("../pkg/node/participatienetwerk_wasm.js");
+const pn = createRequire(import.meta.url)("../pkg/node/index.js");
 const screenshot = fileURLToPath(new URL("../demo/screenshot.png", import.meta.url));
 
 // The page loads demoData with these settings; the registry resolves mergers.
@@ -47,7 +47,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   await page.goto(`http://127.0.0.1:${port}/demo/`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 30_000 });
 });
@@ -153,6 +153,12 @@ test("CSV files replace the data, and bad ones are reported", async () => {
   await page.waitForSelector('#initiative[data-id="i-x"]');
   const s = await shown();
   assert.deepEqual(s.matches.map((m) => m.id), ["e-a"]);
+  // No needs, only a description: the page ranks on the needs it suggests.
+  const described = ["id,municipality,title,description", "i-y,GM0344,Dak,Wij willen een omgevingsvergunning voor ons dak."];
+  await page.setInputFiles("#file-initiatives", { name: "ini2.csv", mimeType: "text/csv", buffer: Buffer.from(described.join("\n")) });
+  await page.waitForSelector('#initiative[data-id="i-y"] .need.suggested');
+  assert.match(await page.locator("#initiative .need.suggested").first().getAttribute("title"), /omgevingsvergunning/);
+  assert.deepEqual((await shown()).matches.map((m) => m.id), ["e-a"]);
   await page.setInputFiles("#file-experts", {
     name: "bad.csv",
     mimeType: "text/csv",

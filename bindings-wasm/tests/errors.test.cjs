@@ -4,7 +4,7 @@
 "use strict";
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const pn = require("../pkg/node/participatienetwerk_wasm.js");
+const pn = require("../pkg/node/index.js");
 
 const experts = [
   { id: "e-1", municipalities: ["GM0363"], skills: [{ label: "Omgevingsvergunning", level: 4 }] },
@@ -180,7 +180,7 @@ test("assign with caller scores needs no skills or needs", () => {
   const es = [{ id: "e-1", municipalities: ["GM0363"] }];
   const is = [{ id: "i-1", municipality: "GM0344" }];
   const a = pn.assign(is, es, { edges: [{ initiative_id: "i-1", expert_id: "e-1", score: 0.5 }] });
-  assert.deepEqual(a.pairs, [{ initiative_id: "i-1", expert_id: "e-1", score: 0.5, needs: [] }]);
+  assert.deepEqual(a.pairs, [{ initiative_id: "i-1", expert_id: "e-1", score: 0.5, needs: [], missing_required: [] }]);
 });
 
 test("expert lists that JSON would change silently are still checked value by value", () => {

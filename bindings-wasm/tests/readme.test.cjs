@@ -5,7 +5,7 @@ const path = require("node:path");
 
 const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
 const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
-const pkg = require("../pkg/node/participatienetwerk_wasm.js");
+const pkg = require("../pkg/node/index.js");
 
 test("the README has JavaScript examples", () => {
   if (blocks.length === 0) throw new Error("no ```js block in README.md");

@@ -6,7 +6,7 @@ const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const path = require("node:path");
-const pn = require("../pkg/node/participatienetwerk_wasm.js");
+const pn = require("../pkg/node/index.js");
 
 const dir = path.join(__dirname, "..", "..", "tests", "vectors");
 
@@ -33,6 +33,8 @@ function run(file, c) {
       return matcher().rankInitiatives(c.expert, c.initiatives, k);
     case "matcher":
       return matcher().length;
+    case "suggest_needs":
+      return matcher().suggestNeeds(c.initiative);
     case "assign": {
       const o = options(file, c);
       if (c.edges) o.edges = c.edges;

@@ -30,6 +30,8 @@ enum Command {
     Explain(ExplainArgs),
     /// Assigns experts to initiatives under capacities (exact optimum or stable matching).
     Assign(AssignArgs),
+    /// Suggests needs from each initiative's title and description (needs may be left out).
+    Suggest(SuggestArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -133,6 +135,22 @@ struct AssignArgs {
     format: Format,
 }
 
+#[derive(Args)]
+struct SuggestArgs {
+    /// Initiatives file (JSON array or CSV); needs may be left out.
+    #[arg(long)]
+    initiatives: PathBuf,
+    /// Taxonomy (JSON); replaces the built-in one unless it sets `extend_builtin`.
+    #[arg(long)]
+    taxonomy: Option<PathBuf>,
+    /// Skip fields the format does not know instead of reporting them.
+    #[arg(long)]
+    ignore_unknown_fields: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -141,6 +159,7 @@ fn main() -> ExitCode {
         Command::Rank(a) => run_rank(a),
         Command::Explain(a) => run_explain(a),
         Command::Assign(a) => run_assign(a),
+        Command::Suggest(a) => run_suggest(a),
     };
     match result {
         Ok(code) => code,
@@ -282,6 +301,29 @@ fn run_assign(a: AssignArgs) -> Result<ExitCode, Error> {
         }
     };
     output::assignment(&result, a.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_suggest(a: SuggestArgs) -> Result<ExitCode, Error> {
+    let o = ReadOptions { labels_optional: true, ..opts(a.ignore_unknown_fields) };
+    let initiatives = input::read_initiatives(&a.initiatives, o);
+    let taxonomy = match &a.taxonomy {
+        Some(p) => input::read_value(p, RecordKind::Taxonomy).and_then(Taxonomy::from_value),
+        None => Ok(Taxonomy::builtin()),
+    };
+    let (initiatives, taxonomy) = match (initiatives, taxonomy) {
+        (Ok(i), Ok(t)) => (i, t),
+        (i, t) => {
+            let problems = [i.err(), t.err()].into_iter().flatten().flat_map(|e| e.problems().to_vec()).collect();
+            return Err(Error::Invalid(problems));
+        }
+    };
+    let config = Config::default();
+    let suggestions = initiatives
+        .iter()
+        .map(|i| participatienetwerk::suggest::suggest_needs(i, &taxonomy, &config))
+        .collect::<Result<Vec<_>, Error>>()?;
+    output::suggestions(&initiatives, &suggestions, a.format);
     Ok(ExitCode::SUCCESS)
 }
 

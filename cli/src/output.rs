@@ -2,7 +2,7 @@
 
 use crate::Format;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, Registry, Via};
+use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, Registry, SuggestedNeed, Via};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -26,6 +26,7 @@ fn via(v: Via) -> &'static str {
         Via::Broader => "broader",
         Via::Narrower => "narrower",
         Via::Related => "related",
+        Via::Words => "words",
         Via::Fuzzy => "fuzzy",
         Via::None => "none",
     }
@@ -53,6 +54,9 @@ fn need_lines(m: &Match, indent: &str) {
             None => println!("{indent}{:<40} <- (not covered)", n.need),
         }
     }
+    if !m.missing_required.is_empty() {
+        println!("{indent}misses required: {}", m.missing_required.join("; "));
+    }
 }
 
 #[derive(Serialize)]
@@ -71,7 +75,7 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record(["initiative_id", "rank", "expert_id", "score", "explanation"]);
+            let _ = w.write_record(["initiative_id", "rank", "expert_id", "score", "explanation", "missing_required"]);
             for (i, ms) in initiatives.iter().zip(results) {
                 for (r, m) in ms.iter().enumerate() {
                     let explanation: Vec<String> = m
@@ -88,6 +92,7 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
                         &m.expert_id,
                         &m.score.to_string(),
                         &explanation.join(" | "),
+                        &m.missing_required.join(" | "),
                     ]);
                 }
             }
@@ -102,6 +107,47 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
                 for (r, m) in ms.iter().enumerate() {
                     println!("  {:>2}. {:<14} {:.4}", r + 1, m.expert_id, m.score);
                     need_lines(m, "        ");
+                }
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SuggestRow<'a> {
+    initiative_id: &'a str,
+    suggestions: &'a [SuggestedNeed],
+}
+
+/// Prints the needs suggested for each initiative.
+pub fn suggestions(initiatives: &[Initiative], found: &[Vec<SuggestedNeed>], format: Format) {
+    match format {
+        Format::Json => {
+            let rows: Vec<SuggestRow> = initiatives
+                .iter()
+                .zip(found)
+                .map(|(i, s)| SuggestRow { initiative_id: &i.id, suggestions: s })
+                .collect();
+            print_json(&rows);
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let _ = w.write_record(["initiative_id", "label", "concept", "found", "triggers"]);
+            for (i, ss) in initiatives.iter().zip(found) {
+                for s in ss {
+                    let _ = w.write_record([i.id.as_str(), &s.label, &s.concept, &s.found, &s.triggers.join(" ")]);
+                }
+            }
+            let _ = w.flush();
+        }
+        Format::Table => {
+            for (i, ss) in initiatives.iter().zip(found) {
+                println!("{} {}", i.id, i.title);
+                if ss.is_empty() {
+                    println!("  (no known concept in the title or description)");
+                }
+                for s in ss {
+                    println!("  {:<44} {:<32} <- {}", s.label, s.concept, s.triggers.join(", "));
                 }
             }
         }

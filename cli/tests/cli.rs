@@ -111,7 +111,7 @@ fn csv_input_and_csv_output() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "initiative_id,rank,expert_id,score,explanation");
+    assert_eq!(lines[0], "initiative_id,rank,expert_id,score,explanation,missing_required");
     assert!(lines[1].starts_with("i-1,1,e-1,0.95,"), "{text}");
     assert_eq!(lines.len(), 2);
 }
@@ -166,4 +166,38 @@ fn demo_runs_and_reports_no_violations() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("assignment (exact optimum"), "{text}");
     assert!(text.contains(": 0 violations"), "{text}");
+}
+
+#[test]
+fn suggest_reads_initiatives_without_needs_and_names_the_words() {
+    let i = write(
+        "suggest.json",
+        r#"[{"id": "i-9", "municipality": "GM0344", "title": "Zonnepanelen op het buurthuis",
+             "description": "We willen een stichting oprichten."}]"#,
+    );
+    let out = run(&["suggest", "--initiatives", i.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["initiative_id"], "i-9");
+    let found = v[0]["suggestions"].as_array().unwrap();
+    let triggers: Vec<&str> =
+        found.iter().flat_map(|s| s["triggers"].as_array().unwrap()).map(|t| t.as_str().unwrap()).collect();
+    assert!(triggers.contains(&"zonnepanelen") && triggers.contains(&"stichting"), "{v}");
+    let table = run(&["suggest", "--initiatives", i.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("<- zonnepanelen"));
+}
+
+#[test]
+fn rank_table_names_missing_required_needs() {
+    let e = write(
+        "req-experts.json",
+        r#"[{"id": "e-1", "municipalities": ["GM0363"], "skills": [{"label": "subsidieaanvraag", "level": 4}]}]"#,
+    );
+    let i = write(
+        "req-initiatives.json",
+        r#"[{"id": "i-1", "municipality": "GM0344", "needs": [{"label": "subsidie aanvragen"}, {"label": "Bibob-toets", "required": true}]}]"#,
+    );
+    let out = run(&["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("misses required: Bibob-toets"));
 }

@@ -14,6 +14,21 @@ pub struct Config {
     /// similarity of labels of about 20 characters falls below 0.8 after four
     /// edits, where unrelated labels start to meet.
     pub fuzzy_cutoff: f64,
+    /// Similarity of two labels that share informative words but no concept,
+    /// as a factor on their weighted word overlap (default 0.8; 0 turns the
+    /// signal off). Each stem counts by how informative it is among the
+    /// taxonomy's labels ([`crate::Taxonomy::word_weight`]), so "riool" or
+    /// "inburgering" in common decides and "advies" or "beleid" barely counts.
+    pub word_similarity: f64,
+    /// Weighted word overlap below this counts as none (default 0.5: at
+    /// least half of the two labels' information must be shared).
+    pub word_cutoff: f64,
+    /// Share of the score that goes to the initiative's context: how well the
+    /// expert's skills cover the taxonomy concepts its title and description
+    /// name (default 0.1; 0 turns it off). The needs share the rest. The
+    /// description says what the needs' own words may not: a need "de goede
+    /// vergunning" in a text about a windmill is a monument permit.
+    pub context_weight: f64,
     /// Similarity of two labels of the same concept (default 1.0).
     pub synonym_similarity: f64,
     /// Similarity when the skill's concept is one step broader than the need's;
@@ -36,6 +51,14 @@ pub struct Config {
     /// Strength of a link from a label that contains a concept's label rather
     /// than being one ("subsidie aanvragen" contains "subsidie"; default 0.85).
     pub contained_factor: f64,
+    /// When a label contains several concepts' labels, each link's strength
+    /// is [`Config::contained_factor`] times (its concept label's
+    /// informativeness / the most informative one's) to this power (default
+    /// 1; 0 gives every contained concept the full factor). Informativeness is
+    /// the sum of the stems' [`crate::Taxonomy::word_weight`], so in
+    /// "Projectleider riolering" the link to project management is weak and
+    /// two project leaders of unrelated fields do not meet through it.
+    pub contained_weight_power: f64,
     /// How much the skill level weighs: a skill at level `l` (at or above the
     /// need's minimum) counts `1 - level_weight * (5 - l) / 4` (default 0.2, so
     /// level 1 counts 0.8 and level 5 counts 1).
@@ -46,6 +69,13 @@ pub struct Config {
     /// Also exclude experts from the initiative's municipality when they live
     /// there (`home_municipality`; default true).
     pub exclude_home_municipality: bool,
+    /// Exclude experts who leave a required need uncovered (default false).
+    /// By default they stay listed, after every expert who covers all
+    /// required needs, with the needs they miss in
+    /// [`crate::Match::missing_required`]: whether a skill covers a need is a
+    /// judgement of label similarity, and a judgement that can be wrong must
+    /// not hide the best people.
+    pub strict_required: bool,
     /// Exclude experts who do not speak the initiative's language, when both are known (default true).
     pub check_language: bool,
     /// How much distance lowers a score, 0..=1 (default 0: distance is reported
@@ -66,6 +96,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             fuzzy_cutoff: 0.8,
+            word_similarity: 0.8,
+            word_cutoff: 0.5,
+            context_weight: 0.1,
             synonym_similarity: 1.0,
             broader_similarity: 0.8,
             narrower_similarity: 0.7,
@@ -74,9 +107,11 @@ impl Default for Config {
             min_similarity: 0.45,
             max_hops: 2,
             contained_factor: 0.85,
+            contained_weight_power: 1.0,
             level_weight: 0.2,
             below_min_level_factor: 0.5,
             exclude_home_municipality: true,
+            strict_required: false,
             check_language: true,
             distance_weight: 0.0,
             distance_scale_km: 100.0,
@@ -99,6 +134,9 @@ impl Config {
         let mut out = Vec::new();
         let unit = [
             ("fuzzy_cutoff", self.fuzzy_cutoff),
+            ("word_similarity", self.word_similarity),
+            ("word_cutoff", self.word_cutoff),
+            ("context_weight", self.context_weight),
             ("synonym_similarity", self.synonym_similarity),
             ("broader_similarity", self.broader_similarity),
             ("narrower_similarity", self.narrower_similarity),
@@ -129,12 +167,28 @@ impl Config {
                 format!("must be above 0 (0 would let every label match every other), got {}", self.fuzzy_cutoff),
             ));
         }
+        if self.context_weight >= 1.0 {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "context_weight",
+                format!("must be below 1 (at 1 the needs would not count), got {}", self.context_weight),
+            ));
+        }
         if !(self.distance_scale_km.is_finite() && self.distance_scale_km > 0.0) {
             out.push(Problem::new(
                 Code::InvalidNumber,
                 RecordKind::Config,
                 "distance_scale_km",
                 format!("must be finite and > 0, got {}", self.distance_scale_km),
+            ));
+        }
+        if !(self.contained_weight_power.is_finite() && (0.0..=4.0).contains(&self.contained_weight_power)) {
+            out.push(Problem::new(
+                Code::InvalidNumber,
+                RecordKind::Config,
+                "contained_weight_power",
+                format!("must be 0..=4, got {}", self.contained_weight_power),
             ));
         }
         if self.max_hops > 10 {

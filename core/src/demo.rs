@@ -271,7 +271,7 @@ pub fn generate(spec: &DemoSpec) -> DemoData {
         i
     };
 
-    // The label pool: phrases and concept labels first, then variants up to the target size.
+    // The label pool: phrases and concepts' preferred labels first, then variants up to the target size.
     let mut pool: Vec<(String, usize)> = Vec::new();
     let mut seen = BTreeSet::new();
     for p in &templates.skill_phrases {
@@ -281,11 +281,11 @@ pub fn generate(spec: &DemoSpec) -> DemoData {
             }
         }
     }
+    // Preferred labels only: alternative labels include citizens' task
+    // phrases ("AED kopen"), which no HR system lists as a skill.
     for (i, c) in taxonomy.concepts.iter().enumerate() {
-        for l in std::iter::once(&c.label).chain(&c.alt_labels) {
-            if seen.insert(l.clone()) {
-                pool.push((l.clone(), top_of(i)));
-            }
+        if seen.insert(c.label.clone()) {
+            pool.push((c.label.clone(), top_of(i)));
         }
     }
     let base = pool.len();

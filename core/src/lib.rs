@@ -57,6 +57,7 @@ pub mod model;
 pub mod rank;
 pub mod rules;
 pub mod score;
+pub mod suggest;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;
@@ -66,7 +67,8 @@ pub use config::Config;
 pub use error::{Code, Error, Problem, RecordKind, Result};
 pub use index::{Matcher, MatcherData, Settings};
 pub use model::{
-    Exclusion, Expert, Explanation, Initiative, Location, Match, Need, NeedMatch, Ranking, Reason, Registry, Skill, Via,
+    Exclusion, Expert, Explanation, Initiative, Location, Match, Need, NeedMatch, Ranking, Reason, Registry, Skill,
+    SuggestedNeed, Via,
 };
 pub use rank::merge_rankings;
 pub use taxonomy::{Taxonomy, TaxonomyData};

@@ -159,6 +159,8 @@ pub enum Via {
     Narrower,
     /// The concepts are linked as related.
     Related,
+    /// The labels share informative words ([`crate::Config::word_similarity`]).
+    Words,
     /// The labels are alike as strings.
     Fuzzy,
     /// No skill covered the need.
@@ -196,12 +198,36 @@ pub struct Match {
     pub score: f64,
     /// One entry per need of the initiative, in the initiative's order.
     pub needs: Vec<NeedMatch>,
+    /// How the expert's skills cover the concepts the initiative's title and
+    /// description name (`need` lists those concepts); absent when the text
+    /// names none or [`crate::Config::context_weight`] is 0. Its contribution
+    /// is part of the score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<NeedMatch>,
+    /// Labels of the required needs no skill of the expert covers, in the
+    /// initiative's order. Experts who miss none rank before those who do.
+    #[serde(default)]
+    pub missing_required: Vec<String>,
     /// Distance between expert and initiative, when both locations are known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
     /// Factor the distance applied to the score (1 when distance plays no part).
     #[serde(default = "default_weight")]
     pub distance_factor: f64,
+}
+
+/// A need suggested from an initiative's title and description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub struct SuggestedNeed {
+    /// The concept's preferred label, ready to use as a need label.
+    pub label: String,
+    /// The taxonomy concept's id.
+    pub concept: String,
+    /// The concept label whose words all occur in the text.
+    pub found: String,
+    /// The words of the text (folded) that named it, in text order.
+    pub triggers: Vec<String>,
 }
 
 /// Why an expert may not support an initiative.
@@ -217,7 +243,8 @@ pub enum Reason {
     Language,
     /// The initiative is beyond the expert's travel distance and the expert cannot work remotely.
     TooFar,
-    /// A need marked `required` is not covered by any skill of the expert.
+    /// A need marked `required` is not covered by any skill of the expert
+    /// (only with [`crate::Config::strict_required`]).
     RequiredNeedUncovered,
 }
 

@@ -5,7 +5,7 @@ use crate::error::{Code, Error, Problem, RecordKind, Result};
 use crate::index::{Matcher, Scratch};
 use crate::model::{Exclusion, Expert, Explanation, Initiative, Match, Ranking, Reason};
 use crate::rules::{eligibility, Eligible, ExpertFacts};
-use crate::score::{self, covers, level_factor, score_bound, similarity, uncovered_required, NeedQuery, Query};
+use crate::score::{self, covers, covers_required, level_factor, score_bound, similarity, NeedQuery, Query};
 use crate::validate;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -32,9 +32,11 @@ pub fn k_from_i64(k: i64) -> Result<usize> {
 }
 
 /// A candidate in a top-k heap; "greater" means worse, so the heap's top is
-/// the one to drop.
+/// the one to drop. Experts who cover every required need (`complete`) come
+/// first, then score, then position.
 #[derive(Clone, Copy)]
 struct Ranked {
+    complete: bool,
     score: f64,
     expert: u32,
 }
@@ -58,8 +60,14 @@ impl PartialOrd for Ranked {
 }
 impl Ord for Ranked {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.score.total_cmp(&self.score).then(self.expert.cmp(&other.expert))
+        other.complete.cmp(&self.complete).then(other.score.total_cmp(&self.score)).then(self.expert.cmp(&other.expert))
     }
+}
+
+/// The order of every result list: experts who cover every required need
+/// first, then score descending, then `tie` (the id) ascending.
+pub fn result_order(a: &Match, b: &Match, tie: impl FnOnce() -> Ordering) -> Ordering {
+    b.missing_required.is_empty().cmp(&a.missing_required.is_empty()).then(b.score.total_cmp(&a.score)).then_with(tie)
 }
 
 /// Adds a margin for summation order: bounds are sums in another order than scores.
@@ -74,9 +82,11 @@ struct Lists {
 }
 
 impl Lists {
-    /// Whether a candidate with this score bound could still enter either list.
-    fn admits(&self, bound: f64, min_score: f64) -> bool {
-        bound > min_score && (self.top.admits(bound) || self.excluded.admits(bound))
+    /// Whether a candidate with this score bound, which may or may not
+    /// cover every required need, could still enter either list (the
+    /// excluded list orders by score alone).
+    fn admits(&self, complete: bool, bound: f64, min_score: f64) -> bool {
+        bound > min_score && (self.top.admits(complete, bound) || self.excluded.admits(true, bound))
     }
 }
 
@@ -92,8 +102,13 @@ impl TopK {
     }
 
     /// Whether a candidate with this score bound could still enter.
-    fn admits(&self, bound: f64) -> bool {
-        self.k > 0 && (self.heap.len() < self.k || self.heap.peek().is_none_or(|w| bound >= w.score))
+    fn admits(&self, complete: bool, bound: f64) -> bool {
+        self.k > 0
+            && (self.heap.len() < self.k
+                || self
+                    .heap
+                    .peek()
+                    .is_none_or(|w| (complete && !w.complete) || (complete == w.complete && bound >= w.score)))
     }
 
     fn offer(&mut self, r: Ranked) {
@@ -123,7 +138,11 @@ impl Matcher {
 
     /// Analyses a validated initiative, with need analyses from the cache.
     fn analyse(&self, initiative: &Initiative) -> Query {
-        Query::with(initiative, &self.resolver, |label| self.need(label))
+        Query::with(initiative, &self.resolver, |label| self.need(label)).with_context(
+            initiative,
+            &self.taxonomy,
+            &self.settings.config,
+        )
     }
 
     /// The matcher's labels that match a need, best first (computed once per analysis).
@@ -194,20 +213,21 @@ impl Matcher {
     /// Offers an expert with exact per-need values to the lists.
     fn judge(&self, q: &Query, e: u32, values: &[f64], lists: &mut Lists) {
         let config = &self.settings.config;
-        if !lists.admits(score_bound(q, values), config.min_score) {
+        let complete = covers_required(q, values);
+        if !lists.admits(complete, score_bound(q, values), config.min_score) {
             return;
         }
         let eligible = eligibility(&self.facts[e as usize], &q.facts, &self.resolver, config).ok();
-        match eligible.filter(|_| uncovered_required(q, values.iter().copied()).is_none()) {
+        match eligible.filter(|_| complete || !config.strict_required) {
             Some(el) => {
                 let sc = score::score(q, values, el.distance_factor);
                 if sc > config.min_score {
-                    lists.top.offer(Ranked { score: sc, expert: e });
+                    lists.top.offer(Ranked { complete, score: sc, expert: e });
                 }
             }
             None => {
                 if lists.excluded.k > 0 {
-                    lists.excluded.offer(Ranked { score: score::score(q, values, 1.0), expert: e });
+                    lists.excluded.offer(Ranked { complete: true, score: score::score(q, values, 1.0), expert: e });
                 }
             }
         }
@@ -251,7 +271,10 @@ impl Matcher {
         while w < walk.len() {
             if open {
                 let unseen: f64 = q.needs.iter().zip(&caps).map(|(need, c)| need.share * c).sum();
-                if !lists.admits(safe(unseen), config.min_score) {
+                // An expert not met yet holds no label visited so far: it can
+                // cover a required need only while that need has labels left.
+                let complete = q.needs.iter().zip(&caps).all(|(need, &c)| !need.required || c > 0.0);
+                if !lists.admits(complete, safe(unseen), config.min_score) {
                     open = false;
                     candidates = (0..s.rows.len() as u32).collect();
                     since_check = usize::MAX;
@@ -264,7 +287,12 @@ impl Matcher {
                     let known = &known[row as usize * n..(row as usize + 1) * n];
                     let ub: f64 =
                         q.needs.iter().zip(known.iter().zip(&caps)).map(|(need, (v, c))| need.share * v.max(*c)).sum();
-                    lists.admits(safe(ub), config.min_score)
+                    let complete = q
+                        .needs
+                        .iter()
+                        .zip(known.iter().zip(&caps))
+                        .all(|(need, (&v, &c))| !need.required || v > 0.0 || c > 0.0);
+                    lists.admits(complete, safe(ub), config.min_score)
                 });
                 // Scoring one expert in full costs about as much as walking a
                 // few dozen postings; stop walking once that is the cheaper way.
@@ -388,8 +416,9 @@ impl Matcher {
             .collect()
     }
 
-    /// The best `k` eligible experts for an initiative: score descending, then
-    /// expert id ascending. Experts with no fitting skill are not listed.
+    /// The best `k` eligible experts for an initiative: those who cover every
+    /// required need first, then score descending, then expert id ascending.
+    /// Experts with no fitting skill are not listed.
     pub fn rank(&self, initiative: &Initiative, k: usize) -> Result<Vec<Match>> {
         check_k(k)?;
         let q = self.query(initiative)?;
@@ -472,6 +501,13 @@ impl Matcher {
         })
     }
 
+    /// Needs suggested from an initiative's title and description, with this
+    /// matcher's taxonomy ([`crate::suggest::suggest_needs`]); the initiative
+    /// may list no needs.
+    pub fn suggest_needs(&self, initiative: &Initiative) -> Result<Vec<crate::SuggestedNeed>> {
+        crate::suggest::suggest_needs(initiative, &self.taxonomy, &self.settings.config)
+    }
+
     /// The best `k` initiatives for one expert (who need not be in the
     /// matcher): score descending, then initiative id ascending.
     pub fn rank_initiatives(&self, expert: &Expert, initiatives: &[Initiative], k: usize) -> Result<Vec<Match>> {
@@ -499,7 +535,7 @@ impl Matcher {
         };
         #[cfg(not(feature = "parallel"))]
         let mut found: Vec<Match> = initiatives.iter().filter_map(one).collect();
-        found.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.initiative_id.cmp(&b.initiative_id)));
+        found.sort_by(|a, b| result_order(a, b, || a.initiative_id.cmp(&b.initiative_id)));
         found.truncate(k);
         Ok(found)
     }
@@ -514,7 +550,8 @@ fn finish(
     config: &crate::Config,
 ) -> std::result::Result<Match, Exclusion> {
     let cv = covers(q, skills, config);
-    if let Some(need) = uncovered_required(q, cv.iter().map(|c| c.value)) {
+    let values: Vec<f64> = cv.iter().map(|c| c.value).collect();
+    if let Some(need) = score::uncovered_required(q, &values).next().filter(|_| config.strict_required) {
         return Err(Exclusion {
             initiative_id: q.id.clone(),
             expert_id: expert_id.to_owned(),
@@ -534,7 +571,7 @@ fn unknown_expert(id: &str) -> Error {
 /// a score depends only on the pair, the result equals ranking all experts at once.
 pub fn merge_rankings(parts: impl IntoIterator<Item = Vec<Match>>, k: usize) -> Vec<Match> {
     let mut all: Vec<Match> = parts.into_iter().flatten().collect();
-    all.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.expert_id.cmp(&b.expert_id)));
+    all.sort_by(|a, b| result_order(a, b, || a.expert_id.cmp(&b.expert_id)));
     all.dedup_by(|a, b| a.expert_id == b.expert_id);
     all.truncate(k);
     all

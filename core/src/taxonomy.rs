@@ -25,6 +25,19 @@ pub const MAX_LINKS: usize = 64;
 pub const MAX_WORDS: usize = 200_000;
 /// Most concepts one label links to; a label naming more is a sentence, not a label.
 const MAX_LABEL_LINKS: usize = 8;
+/// Most concepts taken from an initiative's title and description.
+pub const MAX_TEXT_CONCEPTS: usize = 16;
+
+/// A concept found in free text, and the concept label that was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// Concept index.
+    pub concept: u32,
+    /// The concept's label (preferred or alternative) whose words all occur in the text.
+    pub label: String,
+    /// That label's stems (hashes, as in [`Label::tokens`]).
+    pub stems: Vec<u64>,
+}
 
 /// One concept of a taxonomy, as written in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +93,40 @@ pub struct Term {
     pub label: Label,
     /// Linked concepts, most specific only, sorted by concept.
     pub links: Vec<Link>,
+    /// How informative each stem of `label.tokens` is, in (0, 1] (parallel to it).
+    pub weights: Vec<f64>,
+    /// Sum of `weights`.
+    pub weight_sum: f64,
+}
+
+impl Term {
+    /// Overlap of the two labels' stems, each stem counted by how
+    /// informative it is, in [0, 1]: the weight of the shared stems over the
+    /// geometric mean of the two labels' weights (a cosine of weighted stem
+    /// sets). "riool" or "stichting" in common decides, "advies" or "beleid"
+    /// in common barely counts, and a long sentence that holds a short
+    /// label's one informative word still meets it halfway.
+    pub fn word_overlap(&self, other: &Term) -> f64 {
+        let total = (self.weight_sum * other.weight_sum).sqrt();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let (a, b) = (&self.label.tokens, &other.label.tokens);
+        let (mut i, mut j, mut common) = (0, 0, 0.0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    // The same stem has the same weight on both sides.
+                    common += self.weights[i];
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (common / total).min(1.0)
+    }
 }
 
 /// How far a need's concepts reach through the taxonomy: the concepts reached,
@@ -108,6 +155,9 @@ impl Reach {
     }
 }
 
+/// A concept label that other labels may contain: (concept, its stems, the label).
+type ConceptLabel = (u32, Vec<u64>, Arc<str>);
+
 /// A validated taxonomy with its label index.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -118,27 +168,77 @@ pub struct Taxonomy {
     related: Vec<Vec<u32>>,
     /// Full label key → concepts.
     by_key: HashMap<String, Vec<u32>>,
-    /// First stem of a concept label → (concept, all stems of that label).
-    by_token: HashMap<u64, Vec<(u32, Vec<u64>)>>,
+    /// First stem of a concept label → (concept, all stems of that label, the label).
+    by_token: HashMap<u64, Vec<ConceptLabel>>,
+    /// Stem → number of the taxonomy's labels that hold it.
+    label_frequency: HashMap<u64, u32>,
+    /// Number of distinct labels counted in `label_frequency`.
+    label_count: u32,
 }
 
-const BUILTIN_JSON: &str = include_str!("../data/taxonomy.json");
+/// The built-in taxonomy, one file per domain (file name, text), merged in
+/// file-name order. The WebAssembly package ships the same files merged into
+/// one compressed data file and loads it at init ([`Taxonomy::load_builtin`]).
+#[cfg(feature = "embedded-taxonomy")]
+pub const BUILTIN_FILES: [(&str, &str); 9] = [
+    ("energie-klimaat-natuur.json", include_str!("../data/taxonomy/energie-klimaat-natuur.json")),
+    ("financien-subsidies-vastgoed.json", include_str!("../data/taxonomy/financien-subsidies-vastgoed.json")),
+    ("omgevingswet.json", include_str!("../data/taxonomy/omgevingswet.json")),
+    ("openbare-ruimte-mobiliteit.json", include_str!("../data/taxonomy/openbare-ruimte-mobiliteit.json")),
+    ("participatie-cultuur-sport.json", include_str!("../data/taxonomy/participatie-cultuur-sport.json")),
+    ("recht-organisatie-veiligheid.json", include_str!("../data/taxonomy/recht-organisatie-veiligheid.json")),
+    ("sociaal-domein.json", include_str!("../data/taxonomy/sociaal-domein.json")),
+    ("wonen.json", include_str!("../data/taxonomy/wonen.json")),
+    // Stop words and compound-splitting words.
+    ("words.json", include_str!("../data/taxonomy/words.json")),
+];
+
+/// The built-in taxonomy once built (or loaded).
+static BUILTIN: OnceLock<Taxonomy> = OnceLock::new();
 
 impl Taxonomy {
-    /// The built-in taxonomy of Dutch municipal expertise.
+    /// The built-in taxonomy of Dutch municipal expertise. In a build
+    /// without the `embedded-taxonomy` feature it is empty until
+    /// [`Taxonomy::load_builtin`] has run.
     pub fn builtin() -> Taxonomy {
-        static BUILTIN: OnceLock<Taxonomy> = OnceLock::new();
-        BUILTIN
-            .get_or_init(|| {
-                // The built-in data is checked by a unit test; an empty taxonomy is the fallback.
-                Taxonomy::build(Taxonomy::builtin_data()).unwrap_or_else(|_| Taxonomy::index(TaxonomyData::default()))
-            })
-            .clone()
+        #[cfg(feature = "embedded-taxonomy")]
+        let built = BUILTIN.get_or_init(|| {
+            // The built-in data is checked by a unit test; an empty taxonomy is the fallback.
+            Taxonomy::build(merge_files(BUILTIN_FILES.map(|(_, text)| text)))
+                .unwrap_or_else(|_| Taxonomy::index(TaxonomyData::default()))
+        });
+        #[cfg(not(feature = "embedded-taxonomy"))]
+        let built = match BUILTIN.get() {
+            Some(t) => t,
+            None => return Taxonomy::index(TaxonomyData::default()),
+        };
+        built.clone()
+    }
+
+    /// Whether the built-in taxonomy is there: always with the
+    /// `embedded-taxonomy` feature, otherwise once [`Taxonomy::load_builtin`] ran.
+    pub fn builtin_loaded() -> bool {
+        cfg!(feature = "embedded-taxonomy") || BUILTIN.get().is_some()
+    }
+
+    /// Installs the built-in taxonomy from its data (the merged JSON of the
+    /// files under `core/data/taxonomy/`), for builds without the
+    /// `embedded-taxonomy` feature: the WebAssembly package loads it at init
+    /// from a compressed file beside the module, so the knowledge does not
+    /// weigh on the code download. Loading again is a no-op.
+    pub fn load_builtin(json: &str) -> Result<()> {
+        if Taxonomy::builtin_loaded() {
+            return Ok(());
+        }
+        let data: TaxonomyData = validate::read_strict(validate::parse_json(json, "taxonomy")?, RecordKind::Taxonomy)?;
+        let built = Taxonomy::build(data)?;
+        let _ = BUILTIN.set(built);
+        Ok(())
     }
 
     /// The built-in taxonomy's data, e.g. to extend and pass back.
     pub fn builtin_data() -> TaxonomyData {
-        serde_json::from_str(BUILTIN_JSON).unwrap_or_default()
+        Taxonomy::builtin().data().clone()
     }
 
     /// Reads a taxonomy from a [`Value`], extending the built-in one when
@@ -217,18 +317,22 @@ impl Taxonomy {
     fn index(data: TaxonomyData) -> Taxonomy {
         let index: HashMap<&str, u32> =
             data.concepts.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as u32)).collect();
-        let words = data.words.iter().map(String::as_str).chain(
-            data.concepts
-                .iter()
-                .flat_map(|c| std::iter::once(c.label.as_str()).chain(c.alt_labels.iter().map(String::as_str))),
+        let label_words = data
+            .concepts
+            .iter()
+            .flat_map(|c| std::iter::once(c.label.as_str()).chain(c.alt_labels.iter().map(String::as_str)));
+        let normalizer = Normalizer::with_label_words(
+            data.stopwords.iter().map(String::as_str),
+            data.words.iter().map(String::as_str),
+            label_words,
         );
-        let normalizer = Normalizer::new(data.stopwords.iter().map(String::as_str), words);
         let n = data.concepts.len();
         let mut broader = vec![Vec::new(); n];
         let mut narrower = vec![Vec::new(); n];
         let mut related = vec![Vec::new(); n];
         let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut by_token: HashMap<u64, Vec<(u32, Vec<u64>)>> = HashMap::new();
+        let mut by_token: HashMap<u64, Vec<ConceptLabel>> = HashMap::new();
+        let mut label_frequency: HashMap<u64, u32> = HashMap::new();
         for (i, c) in data.concepts.iter().enumerate() {
             let i = i as u32;
             for b in &c.broader {
@@ -243,14 +347,19 @@ impl Taxonomy {
             }
             for l in std::iter::once(&c.label).chain(&c.alt_labels) {
                 let label = normalizer.label(l);
+                if !by_key.contains_key(&label.key) {
+                    for &t in &label.tokens {
+                        *label_frequency.entry(t).or_default() += 1;
+                    }
+                }
                 let keyed = by_key.entry(label.key.clone()).or_default();
                 if !keyed.contains(&i) {
                     keyed.push(i);
                 }
                 if let Some(&first) = label.tokens.first().filter(|_| containable(l, &label)) {
                     let entry = by_token.entry(first).or_default();
-                    if !entry.iter().any(|(c, t)| *c == i && *t == label.tokens) {
-                        entry.push((i, label.tokens.clone()));
+                    if !entry.iter().any(|(c, t, _)| *c == i && *t == label.tokens) {
+                        entry.push((i, label.tokens.clone(), l.as_str().into()));
                     }
                 }
             }
@@ -259,14 +368,44 @@ impl Taxonomy {
             list.sort_unstable();
             list.dedup();
         }
-        Taxonomy { data: Arc::new(data), normalizer, broader, narrower, related, by_key, by_token }
+        let label_count = by_key.len() as u32;
+        Taxonomy {
+            data: Arc::new(data),
+            normalizer,
+            broader,
+            narrower,
+            related,
+            by_key,
+            by_token,
+            label_frequency,
+            label_count,
+        }
     }
 
-    /// Analyses a label: text forms plus concept links.
+    /// Analyses a label: text forms, concept links and stem weights.
     pub fn term(&self, raw: &str, config: &Config) -> Term {
         let label = self.normalizer.label(raw);
         let links = self.links(&label, config);
-        Term { label, links }
+        let weights: Vec<f64> = label.tokens.iter().map(|&t| self.word_weight(t)).collect();
+        let weight_sum = weights.iter().sum();
+        Term { label, links, weights, weight_sum }
+    }
+
+    /// How informative a stem is, in (0, 1]: an inverse document frequency
+    /// over the taxonomy's labels, scaled so a stem no label holds weighs 1.
+    ///
+    /// Counted over the taxonomy rather than over a matcher's own skill
+    /// labels so that a pair's score never depends on which other experts a
+    /// matcher holds: shards of one expert set rank and merge exactly like
+    /// the whole, and adding an expert changes no other expert's score.
+    pub fn word_weight(&self, stem: u64) -> f64 {
+        if self.label_count == 0 {
+            return 1.0;
+        }
+        let n = f64::from(self.label_count) + 1.0;
+        let df = f64::from(self.label_frequency.get(&stem).copied().unwrap_or(0));
+        // At least a little: a label of common words only still overlaps its own kind.
+        ((n / (df + 1.0)).ln() / n.ln()).max(0.05)
     }
 
     fn links(&self, label: &Label, config: &Config) -> Vec<Link> {
@@ -276,25 +415,68 @@ impl Taxonomy {
             links.truncate(MAX_LABEL_LINKS);
             return links;
         }
-        // Contained concept labels; keep only those not inside a larger contained one.
-        let mut found: Vec<(u32, &[u64])> = Vec::new();
+        // A label that holds several concepts is mostly about the most
+        // informative of them: "Projectleider riolering" is about riolering,
+        // so its link to project management weighs by how informative
+        // "projectleider" is next to "riolering".
+        let found: Vec<(u32, f64)> = self
+            .contained(label)
+            .into_iter()
+            .map(|(c, stems, _)| (c, stems.iter().map(|&t| self.word_weight(t)).sum::<f64>()))
+            .collect();
+        let heaviest = found.iter().map(|f| f.1).fold(0.0, f64::max);
+        let mut links: Vec<Link> = Vec::with_capacity(found.len());
+        for (concept, weight) in found {
+            let share = if heaviest > 0.0 { weight / heaviest } else { 1.0 };
+            let strength = config.contained_factor * share.powf(config.contained_weight_power);
+            match links.iter_mut().find(|l| l.concept == concept) {
+                Some(l) => l.strength = l.strength.max(strength),
+                None => links.push(Link { concept, strength }),
+            }
+        }
+        // The strongest links, at most MAX_LABEL_LINKS, in concept order.
+        links.sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.concept.cmp(&b.concept)));
+        links.truncate(MAX_LABEL_LINKS);
+        links.sort_by_key(|l| l.concept);
+        links
+    }
+
+    /// Concept labels all of whose stems occur in `label`, keeping only those
+    /// not inside a larger one found: (concept, stems, the concept label).
+    fn contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
+        let mut found: Vec<(u32, &[u64], &Arc<str>)> = Vec::new();
         for t in &label.tokens {
-            for (c, toks) in self.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
+            for (c, toks, l) in self.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
                 if label.contains_all(toks) {
-                    found.push((*c, toks));
+                    found.push((*c, toks, l));
                 }
             }
         }
-        let maximal: Vec<u32> = found
+        let maximal: Vec<bool> = found
             .iter()
-            .filter(|(_, t)| !found.iter().any(|(_, u)| u.len() > t.len() && t.iter().all(|x| u.contains(x))))
-            .map(|(c, _)| *c)
+            .map(|(_, t, _)| !found.iter().any(|(_, u, _)| u.len() > t.len() && t.iter().all(|x| u.contains(x))))
             .collect();
-        let mut concepts = maximal;
-        concepts.sort_unstable();
-        concepts.dedup();
-        concepts.truncate(MAX_LABEL_LINKS);
-        concepts.into_iter().map(|c| Link { concept: c, strength: config.contained_factor }).collect()
+        found.into_iter().zip(maximal).filter(|(_, keep)| *keep).map(|(f, _)| f).collect()
+    }
+
+    /// The concepts named in free text (an initiative's title and
+    /// description): every concept label whose words all occur in the text,
+    /// the most specific first (most words, then concept order), at most
+    /// [`MAX_TEXT_CONCEPTS`] concepts.
+    pub fn find_concepts(&self, text: &str) -> Vec<Found> {
+        let label = self.normalizer.label(text);
+        let mut found = self.contained(&label);
+        found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)).then_with(|| a.2.cmp(b.2)));
+        let mut out: Vec<Found> = Vec::new();
+        for (c, stems, l) in found {
+            if out.len() == MAX_TEXT_CONCEPTS {
+                break;
+            }
+            if !out.iter().any(|f| f.concept == c) {
+                out.push(Found { concept: c, label: l.to_string(), stems: stems.to_vec() });
+            }
+        }
+        out
     }
 
     /// Every concept reachable from `links` within [`Config::max_hops`], with its
@@ -346,6 +528,21 @@ impl Taxonomy {
             }
         }
     }
+}
+
+/// The built-in files merged into one taxonomy, in the order given; a file
+/// that does not parse is left out (a unit test checks that all do).
+#[cfg(feature = "embedded-taxonomy")]
+fn merge_files<'a>(texts: impl IntoIterator<Item = &'a str>) -> TaxonomyData {
+    let mut data = TaxonomyData::default();
+    for text in texts {
+        if let Ok(part) = serde_json::from_str::<TaxonomyData>(text) {
+            data.concepts.extend(part.concepts);
+            data.stopwords.extend(part.stopwords);
+            data.words.extend(part.words);
+        }
+    }
+    data
 }
 
 /// Whether a concept label may link labels that merely contain it. A single
@@ -543,6 +740,29 @@ mod tests {
     }
 
     #[test]
+    fn a_label_of_several_concepts_links_most_to_the_most_informative() {
+        // "projectleider" occurs in many labels, "riolering" in one.
+        let data: TaxonomyData = serde_json::from_str(
+            r#"{"concepts": [
+                {"id": "pm", "label": "projectleider", "alt_labels": ["projectleider wonen", "projectleider zorg",
+                    "projectleider sport", "projectleider cultuur", "projectleider jeugd", "projectleider groen"]},
+                {"id": "riool", "label": "riolering"}
+            ]}"#,
+        )
+        .unwrap();
+        let t = Taxonomy::new(data).unwrap();
+        let c = Config::default();
+        let links = t.term("Projectleider riolering", &c).links;
+        let strength = |id: &str| links.iter().find(|l| t.concept_id(l.concept) == id).map(|l| l.strength);
+        assert_eq!(strength("riool"), Some(c.contained_factor));
+        let pm = strength("pm").unwrap();
+        assert!(pm < 0.5 * c.contained_factor, "{pm}");
+        // Off: every contained concept gets the full factor.
+        let flat = Config { contained_weight_power: 0.0, ..Config::default() };
+        assert!(t.term("Projectleider riolering", &flat).links.iter().all(|l| l.strength == c.contained_factor));
+    }
+
+    #[test]
     fn reach_decays_with_distance() {
         let t = small();
         let c = Config::default();
@@ -571,6 +791,41 @@ mod tests {
         fixed.concepts[2].related.clear();
         let e = Taxonomy::new(fixed).unwrap_err();
         assert!(e.problems()[0].message.contains("cycle"));
+    }
+
+    #[test]
+    fn builtin_files_parse_and_no_label_names_two_concepts() {
+        let mut total = 0;
+        for (name, text) in BUILTIN_FILES {
+            let part: TaxonomyData = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            total += part.concepts.len();
+        }
+        // Every file of the folder, in file-name order (the order the WebAssembly data file is merged in).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/taxonomy");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        names.sort();
+        assert_eq!(names, BUILTIN_FILES.map(|(n, _)| n.to_owned()));
+        let data = merge_files(BUILTIN_FILES.map(|(_, text)| text));
+        let t = Taxonomy::new(data.clone()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(Taxonomy::builtin_data().concepts.len(), total, "a built-in file was left out");
+        let mut owner: HashMap<String, &str> = HashMap::new();
+        let mut clashes = Vec::new();
+        for c in &data.concepts {
+            for l in std::iter::once(&c.label).chain(&c.alt_labels) {
+                let key = t.normalizer().label(l).key;
+                match owner.get(&key) {
+                    Some(&other) if other != c.id => clashes.push(format!("{l:?} in {} and {other}", c.id)),
+                    _ => {
+                        owner.insert(key, &c.id);
+                    }
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "{} labels name two concepts: {clashes:#?}", clashes.len());
     }
 
     #[test]

@@ -26,12 +26,31 @@ const HIST: usize = 32;
 /// ordinary words into nonsense ("beleid" into "be" + "leid").
 const MIN_PART: usize = 3;
 
+/// Shortest compound part taken from labels' own words rather than the
+/// curated word list: three-letter words in labels are mostly
+/// abbreviations and loanwords ("app", "ing", "and") that would split
+/// "opknappen" or "melding" into nonsense.
+const MIN_LABEL_PART: usize = 4;
+
 /// Linking sounds between compound parts ("omgeving-s-vergunning",
 /// "zon-ne-panelen", "bedrijf-s-leven", "boek-en-kast").
 const LINKERS: [&str; 6] = ["s", "e", "en", "n", "ne", "er"];
 
 /// Plural endings of a compound's last part.
 const PLURALS: [&str; 3] = ["en", "s", "n"];
+
+/// Diminutive endings, shortest first so the longest base word wins
+/// ("kastje" is "kast", not "kas"; "pleintje" is "plein"; "balletje" is
+/// "bal"). The Snowball stemmer leaves them; a diminutive whose rest is a
+/// known word counts as that word.
+const DIMINUTIVES: [&str; 10] = ["je", "jes", "tje", "pje", "kje", "tjes", "pjes", "kjes", "etje", "etjes"];
+
+/// Longest ending a compound part may carry beyond its known word.
+const MAX_ENDING: usize = 5;
+
+/// Shortest word that is corrected for spelling, and shortest dictionary
+/// word it may become: shorter words are too often real words of their own.
+const MIN_CORRECTED: usize = 6;
 
 /// The analysed form of a label.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +73,7 @@ pub struct Normalizer {
     stopwords: HashSet<String>,
     words: HashSet<String>,
     longest_word: usize,
+    speller: std::sync::Arc<Speller>,
     stemmer: std::sync::Arc<Stemmer>,
 }
 
@@ -109,13 +129,86 @@ fn bucket(c: char) -> usize {
 impl Normalizer {
     /// A normaliser with these stop words and compound-splitting words (both folded on the way in).
     pub fn new<'a>(stopwords: impl IntoIterator<Item = &'a str>, words: impl IntoIterator<Item = &'a str>) -> Self {
+        Normalizer::with_label_words(stopwords, words, [])
+    }
+
+    /// [`Normalizer::new`], plus the words of labels as compound parts when
+    /// they are at least [`MIN_LABEL_PART`] letters long.
+    pub fn with_label_words<'a>(
+        stopwords: impl IntoIterator<Item = &'a str>,
+        words: impl IntoIterator<Item = &'a str>,
+        label_words: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let label_words: Vec<String> = label_words
+            .into_iter()
+            .flat_map(|w| fold(w).split(' ').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|w| w.chars().count() >= MIN_LABEL_PART)
+            .collect();
         let stopwords: HashSet<String> = stopwords.into_iter().map(fold).filter(|w| !w.is_empty()).collect();
-        let words: HashSet<String> =
-            words.into_iter().flat_map(|w| fold(w).split(' ').map(str::to_owned).collect::<Vec<_>>()).collect();
+        let words: HashSet<String> = words
+            .into_iter()
+            .flat_map(|w| fold(w).split(' ').map(str::to_owned).collect::<Vec<_>>())
+            .chain(label_words)
+            .collect();
         let words: HashSet<String> =
             words.into_iter().filter(|w| w.chars().count() >= MIN_PART && !stopwords.contains(w)).collect();
         let longest_word = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        Normalizer { stopwords, words, longest_word, stemmer: std::sync::Arc::new(Stemmer::create(Algorithm::Dutch)) }
+        let speller = std::sync::Arc::new(Speller::new(&words));
+        Normalizer {
+            stopwords,
+            words,
+            longest_word,
+            speller,
+            stemmer: std::sync::Arc::new(Stemmer::create(Algorithm::Dutch)),
+        }
+    }
+
+    /// A folded word as the dictionary knows it: the word itself when it is
+    /// known or splits into known words; a diminutive's base word
+    /// ("pleintje" → "plein"); a known word one typing error away
+    /// ("onderrhouden" → "onderhouden", "meperaten" → "meepraten");
+    /// otherwise the word as it is.
+    pub fn canonical<'w>(&self, word: &'w str) -> std::borrow::Cow<'w, str> {
+        use std::borrow::Cow;
+        // Before the known-word test: labels hold diminutives too ("pleintje opknappen").
+        if let Some(base) = self.undiminish(word) {
+            return Cow::Borrowed(base);
+        }
+        if self.words.contains(word) || self.stopwords.contains(word) {
+            return Cow::Borrowed(word);
+        }
+        if self.split_compound(word).len() > 1 {
+            return Cow::Borrowed(word);
+        }
+        match self.speller.correct(word) {
+            Some(fixed) => Cow::Owned(fixed.to_owned()),
+            None => Cow::Borrowed(word),
+        }
+    }
+
+    /// The known word a diminutive is made of, if any.
+    fn undiminish<'w>(&self, word: &'w str) -> Option<&'w str> {
+        DIMINUTIVES.iter().find_map(|d| {
+            let base = word.strip_suffix(d)?;
+            if base.len() < MIN_PART || !base.is_ascii() {
+                return None;
+            }
+            if self.known_noun(base) {
+                return Some(base);
+            }
+            // "balletje": the consonant doubles before -etje.
+            let single = base.get(..base.len() - 1).filter(|b| base.ends_with(&b[b.len() - 1..]));
+            single.filter(|b| d.starts_with('e') && self.known_noun(b))
+        })
+    }
+
+    /// Whether a word is known as it is or in a plural form ("perk" from
+    /// "perken", "rit" from "ritten").
+    fn known_noun(&self, base: &str) -> bool {
+        let last = &base[base.len() - 1..];
+        self.words.contains(base)
+            || ["en", "s"].iter().any(|p| self.words.contains(&format!("{base}{p}")))
+            || self.words.contains(&format!("{base}{last}en"))
     }
 
     /// Whether a folded word is a stop word.
@@ -136,7 +229,8 @@ impl Normalizer {
         let mut best: Vec<Option<(u32, usize, usize)>> = vec![None; n + 1];
         best[0] = Some((0, 0, 0));
         for i in MIN_PART..=n {
-            for j in i.saturating_sub(self.longest_word + 2)..=i - MIN_PART {
+            // A part is a known word plus at most a linker, plural or diminutive ending.
+            for j in i.saturating_sub(self.longest_word + MAX_ENDING)..=i - MIN_PART {
                 let Some((parts, _, _)) = best[j] else { continue };
                 if j == 0 && i == n {
                     continue; // the whole word as one part is no split
@@ -151,11 +245,13 @@ impl Normalizer {
                     })
                 } else {
                     // A plural last part ("...vergunningen"): the stemmer folds it later.
+                    // A diminutive last part ("geveltuintjes") becomes its base word.
                     PLURALS
                         .iter()
                         .filter_map(|p| piece.strip_suffix(p))
                         .any(|core| core.len() >= MIN_PART && self.words.contains(core))
                         .then_some(i)
+                        .or_else(|| self.undiminish(piece).map(|base| j + base.len()))
                 };
                 if let Some(end) = stem_end {
                     let cand = (parts + 1, j, end);
@@ -189,12 +285,26 @@ impl Normalizer {
         }
     }
 
+    /// The content words of a text as written (folded), each with the
+    /// hashes of its stems (as in [`Label::tokens`]), in text order.
+    pub fn word_stems(&self, raw: &str) -> Vec<(String, Vec<u64>)> {
+        fold(raw)
+            .split(' ')
+            .filter(|w| !w.is_empty() && !self.is_stopword(w))
+            .map(|w| {
+                let fixed = self.canonical(w);
+                (w.to_owned(), self.split_compound(&fixed).iter().map(|p| token_hash(&self.stem(p))).collect())
+            })
+            .collect()
+    }
+
     /// Analyse a label.
     pub fn label(&self, raw: &str) -> Label {
         let text = fold(raw);
         let mut stems: Vec<String> = Vec::new();
         for word in text.split(' ').filter(|w| !w.is_empty() && !self.is_stopword(w)) {
-            for part in self.split_compound(word) {
+            let fixed = self.canonical(word);
+            for part in self.split_compound(&fixed) {
                 stems.push(self.stem(part));
             }
         }
@@ -215,6 +325,64 @@ impl Normalizer {
             len += 1;
         }
         Label { key: stems.join(" "), text, tokens, hist, len }
+    }
+}
+
+/// Spelling correction against the dictionary: the known words of at least
+/// [`MIN_CORRECTED`] letters, indexed by every form with one letter deleted
+/// (symmetric deletion), so a word one edit away (a letter missing, extra,
+/// replaced, or two letters swapped) is found without comparing it with
+/// every word.
+#[derive(Default)]
+struct Speller {
+    words: Vec<String>,
+    /// Each word, and each of its one-letter deletions → words, ascending.
+    deletes: std::collections::HashMap<String, Vec<u32>>,
+}
+
+fn one_deleted(word: &str) -> impl Iterator<Item = String> + '_ {
+    (0..word.len()).filter(|&i| word.is_char_boundary(i)).map(move |i| {
+        let next = word[i..].chars().next().map_or(1, char::len_utf8);
+        format!("{}{}", &word[..i], &word[i + next..])
+    })
+}
+
+impl Speller {
+    fn new(known: &HashSet<String>) -> Speller {
+        let mut words: Vec<String> =
+            known.iter().filter(|w| w.chars().count() >= MIN_CORRECTED && w.is_ascii()).cloned().collect();
+        words.sort_unstable();
+        let mut deletes: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            deletes.entry(w.clone()).or_default().push(i as u32);
+            for d in one_deleted(w) {
+                let list = deletes.entry(d).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        Speller { words, deletes }
+    }
+
+    /// The known word one edit away from an unknown word; of several, the
+    /// first in alphabetical order (deterministic).
+    fn correct(&self, word: &str) -> Option<&str> {
+        if word.chars().count() < MIN_CORRECTED || !word.is_ascii() {
+            return None;
+        }
+        let mut best: Option<u32> = None;
+        for probe in std::iter::once(word.to_owned()).chain(one_deleted(word)) {
+            for &i in self.deletes.get(&probe).map(Vec::as_slice).unwrap_or_default() {
+                if best.is_some_and(|b| b <= i) {
+                    continue;
+                }
+                if strsim::osa_distance(word, &self.words[i as usize]) == 1 {
+                    best = Some(i);
+                }
+            }
+        }
+        best.map(|i| self.words[i as usize].as_str())
     }
 }
 
@@ -309,6 +477,29 @@ mod tests {
         assert_eq!(n.split_compound("buurthuis"), vec!["buurt", "huis"]);
         assert_eq!(n.split_compound("zonnebloem"), vec!["zonnebloem"]);
         assert_eq!(n.label("zonnepanelen").key, n.label("panelen voor de zon").key);
+    }
+
+    #[test]
+    fn diminutives_meet_their_base_word() {
+        let n = Normalizer::new(["de", "het"], ["plein", "bord", "tuin", "gevel", "bal"]);
+        assert_eq!(n.label("het pleintje").key, n.label("plein").key);
+        assert_eq!(n.label("bordjes").key, n.label("bord").key);
+        assert_eq!(n.label("geveltuintjes").key, n.label("gevel tuin").key);
+        assert_eq!(n.label("balletje").key, n.label("bal").key);
+        assert_eq!(n.label("meisje").key, "meisj", "no base word, left alone");
+    }
+
+    #[test]
+    fn one_typing_error_in_a_long_word_is_corrected() {
+        let n = Normalizer::new(["de"], ["onderhouden", "meepraten", "fondsenwerving", "subsidie"]);
+        assert_eq!(n.label("onderrhouden").key, n.label("onderhouden").key); // extra letter
+        assert_eq!(n.label("meperaten").key, n.label("meepraten").key); // swapped letters
+        assert_eq!(n.label("fondsenwwerving").key, n.label("fondsenwerving").key);
+        assert_eq!(n.label("onderhoudn").key, n.label("onderhouden").key); // missing letter
+        assert_ne!(n.label("subsidies").key, "", "short words are not corrected");
+        assert_eq!(n.label("onderhandelen").key, n.stem("onderhandelen"), "two edits away: left alone");
+        // The surface form keeps the typo, for the edit-distance comparison.
+        assert_eq!(n.label("onderrhouden").text, "onderrhouden");
     }
 
     #[test]

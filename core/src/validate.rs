@@ -563,7 +563,7 @@ pub fn read_initiative(v: Value, opts: ReadOptions) -> Result<Initiative> {
     let mut problems = Vec::new();
     match read_one::<Initiative>(v, &INITIATIVE, RecordKind::Initiative, None, opts, &mut problems) {
         Some(i) => {
-            check_initiative(&i, None, &mut problems);
+            check_initiative_with(&i, None, !opts.labels_optional, &mut problems);
             finish(i, problems)
         }
         None => Err(Error::Invalid(problems)),

@@ -17,17 +17,20 @@ fn config(distance_weight: f64, min_score: f64) -> Config {
 }
 
 /// Every expert scored one by one through `explain`, the eligible ones sorted
-/// as a ranking must be: the reference the index must reproduce exactly.
+/// as a ranking must be (those who cover every required need first): the
+/// reference the index must reproduce exactly.
 fn brute_force(m: &Matcher, i: &Initiative, k: usize) -> Vec<(String, u64)> {
-    let mut all: Vec<(f64, String)> = m
+    let mut all: Vec<(bool, f64, String)> = m
         .expert_ids()
         .filter_map(|id| match m.explain(i, id).ok()? {
-            Explanation::Match(x) if x.score > m.settings().config.min_score => Some((x.score, x.expert_id)),
+            Explanation::Match(x) if x.score > m.settings().config.min_score => {
+                Some((x.missing_required.is_empty(), x.score, x.expert_id))
+            }
             _ => None,
         })
         .collect();
-    all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    all.into_iter().take(k).map(|(s, id)| (id, s.to_bits())).collect()
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
+    all.into_iter().take(k).map(|(_, s, id)| (id, s.to_bits())).collect()
 }
 
 fn setup(
@@ -51,18 +54,24 @@ proptest! {
         k in 1usize..25,
         dw in prop_oneof![Just(0.0), 0.0f64..1.0],
         min_score in prop_oneof![Just(0.0), 0.0f64..0.6],
+        strict_required in any::<bool>(),
     ) {
-        let (m, initiatives, successors) = setup(seed, 400, 6, config(dw, min_score));
+        let cfg = Config { strict_required, ..config(dw, min_score) };
+        let (m, initiatives, successors) = setup(seed, 400, 6, cfg);
         for i in &initiatives {
             let ranked = m.rank(i, k).unwrap();
             let got: Vec<(String, u64)> = ranked.iter().map(|x| (x.expert_id.clone(), x.score.to_bits())).collect();
             prop_assert_eq!(&got, &brute_force(&m, i, k));
+            // Experts who cover every required need come first; strict mode lists no other.
+            let complete: Vec<bool> = ranked.iter().map(|x| x.missing_required.is_empty()).collect();
+            prop_assert!(complete.windows(2).all(|w| w[0] >= w[1]), "{:?}", complete);
+            prop_assert!(!strict_required || complete.iter().all(|&c| c));
             let home = current(&successors, &i.municipality);
             for x in &ranked {
                 prop_assert!(x.score > 0.0 && x.score <= 1.0, "score {}", x.score);
                 let e = m.expert(m.position(&x.expert_id).unwrap());
                 prop_assert!(e.municipalities.iter().all(|c| current(&successors, c) != home), "rule broken by {}", x.expert_id);
-                let mut c: Vec<f64> = x.needs.iter().map(|n| n.contribution).collect();
+                let mut c: Vec<f64> = x.needs.iter().chain(&x.context).map(|n| n.contribution).collect();
                 c.sort_by(f64::total_cmp);
                 prop_assert_eq!(c.iter().sum::<f64>().to_bits(), x.score.to_bits());
             }
@@ -182,15 +191,19 @@ fn pruned_ranking_is_exact_at_scale() {
     let m = Matcher::new(d.experts, Settings { registry: d.registry, ..Settings::default() }).unwrap();
     for i in &d.initiatives {
         let q = m.query(i).unwrap();
-        let mut all: Vec<(u64, usize)> = (0..m.len())
-            .filter_map(|e| m.evaluate(&q, e).ok().filter(|x| x.score > 0.0).map(|x| (x.score.to_bits(), e)))
+        // Experts who cover every required need first, then score, then position.
+        let mut all: Vec<(bool, u64, usize)> = (0..m.len())
+            .filter_map(|e| {
+                let x = m.evaluate(&q, e).ok().filter(|x| x.score > 0.0)?;
+                Some((x.missing_required.is_empty(), x.score.to_bits(), e))
+            })
             .collect();
-        all.sort_by(|a, b| f64::from_bits(b.0).total_cmp(&f64::from_bits(a.0)).then(a.1.cmp(&b.1)));
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(f64::from_bits(b.1).total_cmp(&f64::from_bits(a.1))).then(a.2.cmp(&b.2)));
         for k in [1, 10, 60] {
             let got: Vec<(u64, String)> =
                 m.rank(i, k).unwrap().into_iter().map(|x| (x.score.to_bits(), x.expert_id)).collect();
             let want: Vec<(u64, String)> =
-                all.iter().take(k).map(|&(s, e)| (s, m.expert_ids().nth(e).unwrap().to_owned())).collect();
+                all.iter().take(k).map(|&(_, s, e)| (s, m.expert_ids().nth(e).unwrap().to_owned())).collect();
             assert_eq!(got, want, "{} k={k}", i.id);
         }
     }

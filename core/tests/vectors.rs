@@ -59,6 +59,10 @@ fn run(file: &Json, case: &Json) -> Result<Json, Error> {
             k,
         )?),
         "matcher" => to_json(matcher()?.len()),
+        "suggest_needs" => {
+            let loose = ReadOptions { labels_optional: true, ..opts };
+            to_json(matcher()?.suggest_needs(&validate::read_initiative(raw(&case["initiative"]), loose)?)?)
+        }
         "assign" => {
             let loose = ReadOptions { labels_optional: true, ..opts };
             let experts =

@@ -16,6 +16,7 @@ from ._native import (
     assign,
     demo_data,
     merge_rankings,
+    suggest_needs,
     validate,
 )
 from .records import (
@@ -43,6 +44,7 @@ from .records import (
     Ranking,
     Registry,
     Skill,
+    SuggestedNeed,
     Unassigned,
 )
 
@@ -71,6 +73,7 @@ __all__ = [
     "Ranking",
     "Registry",
     "Skill",
+    "SuggestedNeed",
     "Unassigned",
     "Error",
     "Matcher",
@@ -79,6 +82,7 @@ __all__ = [
     "assign",
     "demo_data",
     "merge_rankings",
+    "suggest_needs",
     "to_frame",
     "validate",
 ]

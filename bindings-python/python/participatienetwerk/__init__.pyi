@@ -8,6 +8,7 @@ from ._native import (
     assign as assign,
     demo_data as demo_data,
     merge_rankings as merge_rankings,
+    suggest_needs as suggest_needs,
     validate as validate,
 )
 from .records import (
@@ -35,6 +36,7 @@ from .records import (
     Ranking as Ranking,
     Registry as Registry,
     Skill as Skill,
+    SuggestedNeed as SuggestedNeed,
     Unassigned as Unassigned,
 )
 
@@ -68,6 +70,8 @@ __all__ = [
     "Ranking",
     "Registry",
     "Skill",
+    "suggest_needs",
+    "SuggestedNeed",
     "to_frame",
     "Unassigned",
     "validate",

@@ -24,11 +24,12 @@ from .records import (
     Pair,
     Problem,
     Ranking,
+    SuggestedNeed,
     Unassigned,
 )
 
 __version__: str
-__all__ = ["Error", "Matcher", "ValidationError", "__version__", "assign", "demo_data", "merge_rankings", "validate"]
+__all__ = ["Error", "Matcher", "ValidationError", "__version__", "assign", "demo_data", "merge_rankings", "suggest_needs", "validate"]
 
 # ---- errors ------------------------------------------------------------------
 
@@ -59,6 +60,7 @@ class Matcher:
     def rank_many(self, initiatives: Iterable[InitiativeLike], k: int = 10) -> list[list[Match]]: ...
     def rank_detailed(self, initiative: InitiativeLike, k: int = 10) -> Ranking: ...
     def explain(self, initiative: InitiativeLike, expert_id: str) -> Explanation: ...
+    def suggest_needs(self, initiative: InitiativeLike) -> list[SuggestedNeed]: ...
     def rank_initiatives(
         self, expert: ExpertLike, initiatives: Iterable[InitiativeLike], k: int = 10
     ) -> list[Match]: ...
@@ -85,3 +87,9 @@ def validate(
 ) -> list[Problem]: ...
 def demo_data(seed: int = 0, experts: int = 2000, initiatives: int = 40) -> DemoData: ...
 def merge_rankings(parts: Iterable[Sequence[Match]], k: int) -> list[Match]: ...
+def suggest_needs(
+    initiative: InitiativeLike,
+    taxonomy: Optional[Mapping[str, Any]] = None,
+    config: Optional[Mapping[str, Any]] = None,
+    ignore_unknown_fields: bool = False,
+) -> list[SuggestedNeed]: ...

@@ -86,7 +86,7 @@ EdgeLike = Union[Edge, Mapping[str, Any]]
 class NeedMatch(TypedDict):
     need: str
     skill: Optional[str]
-    via: Literal["exact", "synonym", "broader", "narrower", "related", "fuzzy", "none"]
+    via: Literal["exact", "synonym", "broader", "narrower", "related", "words", "fuzzy", "none"]
     similarity: float
     level_factor: float
     contribution: float
@@ -97,11 +97,20 @@ class _MatchRequired(TypedDict):
     expert_id: str
     score: float
     needs: list[NeedMatch]
+    missing_required: list[str]
     distance_factor: float
 
 
 class Match(_MatchRequired, total=False):
     distance_km: float
+    context: NeedMatch
+
+
+class SuggestedNeed(TypedDict):
+    label: str
+    concept: str
+    found: str
+    triggers: list[str]
 
 
 class Exclusion(TypedDict):
@@ -133,6 +142,7 @@ class Pair(TypedDict):
     expert_id: str
     score: float
     needs: list[NeedMatch]
+    missing_required: list[str]
 
 
 class Fill(TypedDict):

@@ -227,6 +227,12 @@ pub struct Pair {
     pub score: f64,
     /// How each need is covered (empty for scores the caller brought).
     pub needs: Vec<NeedMatch>,
+    /// Required needs the expert's skills leave uncovered (empty for scores
+    /// the caller brought). Such a pair takes part with its score; candidate
+    /// lists follow the ranking order, so these experts are candidates only
+    /// after every expert who covers all required needs.
+    #[serde(default)]
+    pub missing_required: Vec<String>,
 }
 
 /// How full an initiative got.
@@ -828,20 +834,22 @@ fn report(
             }
             let explained = query.as_ref().and_then(|(_, q)| matcher.evaluate(q, c.expert as usize).ok());
             debug_assert!(explained.as_ref().is_some_and(|m| m.score.to_bits() == c.score.to_bits()));
-            explained.map(|m| m.needs).unwrap_or_default()
+            explained.map(|m| (m.needs, m.missing_required)).unwrap_or_default()
         } else {
-            Vec::new()
+            Default::default()
         };
         pairs.push(Pair {
             initiative_id: sorted[c.initiative as usize].id.clone(),
             expert_id: matcher.ids[c.expert as usize].to_string(),
             score: c.score,
-            needs,
+            needs: needs.0,
+            missing_required: needs.1,
         });
     }
     pairs.sort_by(|a, b| {
         a.initiative_id
             .cmp(&b.initiative_id)
+            .then(b.missing_required.is_empty().cmp(&a.missing_required.is_empty()))
             .then(b.score.total_cmp(&a.score))
             .then_with(|| a.expert_id.cmp(&b.expert_id))
     });

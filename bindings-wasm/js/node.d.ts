@@ -1,0 +1,1 @@
+export * from "./participatienetwerk_wasm";
