@@ -116,6 +116,9 @@ pub struct Matcher {
     /// Raw label → analysed term.
     pub(crate) raw_term: Vec<u32>,
     pub(crate) terms: Vec<Term>,
+    /// Concept → the terms that link to it, ascending: what a need that only
+    /// has concepts (an initiative's context) can match.
+    pub(crate) concept_terms: HashMap<u32, Vec<u32>>,
     /// Term `t`'s postings are `postings[posting_start[t]..posting_start[t + 1]]`.
     pub(crate) posting_start: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
@@ -124,7 +127,16 @@ pub struct Matcher {
     /// analysing a label and comparing it with every skill label is most of
     /// a query's fixed cost.
     needs: RwLock<HashMap<String, Arc<NeedAnalysis>>>,
+    /// Context analyses by an initiative's title and description, for texts
+    /// up to [`CONTEXT_CACHE_CHARS`]: batches repeat their descriptions too.
+    contexts: RwLock<HashMap<String, Context>>,
 }
+
+/// An initiative's context: its label and analysis, or none.
+type Context = Option<(String, Arc<NeedAnalysis>)>;
+
+/// Longest title and description whose context analysis is kept.
+const CONTEXT_CACHE_CHARS: usize = 1_000;
 
 /// Most need labels kept analysed; beyond it new labels are analysed per query.
 const NEED_CACHE: usize = 8_192;
@@ -229,6 +241,12 @@ impl Matcher {
             }
         }
 
+        let mut concept_terms: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (t, term) in terms.iter().enumerate() {
+            for link in &term.links {
+                concept_terms.entry(link.concept).or_default().push(t as u32);
+            }
+        }
         let skill_terms = skills.iter().map(|&(raw, level)| (raw_term[raw as usize], level)).collect();
         let facts = experts.iter().map(ExpertFacts::of).collect();
         let ids = experts.into_iter().map(|e| e.id.into_boxed_str()).collect();
@@ -244,10 +262,12 @@ impl Matcher {
             raw_labels,
             raw_term,
             terms,
+            concept_terms,
             posting_start,
             postings,
             scratch: Mutex::new(Vec::new()),
             needs: RwLock::new(HashMap::new()),
+            contexts: RwLock::new(HashMap::new()),
         })
     }
 
@@ -264,6 +284,27 @@ impl Matcher {
             }
         }
         a
+    }
+
+    /// The context of an initiative (the concepts its title and description
+    /// name), from the cache when it is there.
+    pub(crate) fn context(&self, i: &crate::model::Initiative) -> Context {
+        let analyse =
+            || NeedAnalysis::context(i, &self.taxonomy, &self.settings.config).map(|(label, a)| (label, Arc::new(a)));
+        if i.title.len() + i.description.len() > CONTEXT_CACHE_CHARS {
+            return analyse();
+        }
+        let key = format!("{}\u{0}{}", i.title, i.description);
+        if let Some(c) = self.contexts.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return c;
+        }
+        let c = analyse();
+        if let Ok(mut m) = self.contexts.write() {
+            if m.len() < NEED_CACHE {
+                return m.entry(key).or_insert(c).clone();
+            }
+        }
+        c
     }
 
     /// Number of experts.
@@ -352,12 +393,15 @@ impl Matcher {
                     + t.label.text.len()
                     + t.label.key.len()
                     + t.label.tokens.len() * 8
+                    + t.weights.len() * 8
                     + t.links.len() * 16
             })
             .sum();
+        let concept_terms: usize = self.concept_terms.values().map(|v| v.len() * 4 + 48).sum();
         ids + facts
             + raw
             + terms
+            + concept_terms
             + self.skill_start.len() * 4
             + self.skills.len() * size_of::<(u32, u8)>() * 2
             + self.raw_term.len() * 4
@@ -407,10 +451,12 @@ impl Clone for Matcher {
             raw_labels: self.raw_labels.clone(),
             raw_term: self.raw_term.clone(),
             terms: self.terms.clone(),
+            concept_terms: self.concept_terms.clone(),
             posting_start: self.posting_start.clone(),
             postings: self.postings.clone(),
             scratch: Mutex::new(Vec::new()),
             needs: RwLock::new(HashMap::new()),
+            contexts: RwLock::new(HashMap::new()),
         }
     }
 }

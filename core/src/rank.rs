@@ -138,24 +138,31 @@ impl Matcher {
 
     /// Analyses a validated initiative, with need analyses from the cache.
     fn analyse(&self, initiative: &Initiative) -> Query {
-        Query::with(initiative, &self.resolver, |label| self.need(label)).with_context(
-            initiative,
-            &self.taxonomy,
-            &self.settings.config,
-        )
+        Query::with(initiative, &self.resolver, |label| self.need(label))
+            .with_context_from(&self.settings.config, || self.context(initiative))
     }
 
     /// The matcher's labels that match a need, best first (computed once per analysis).
     fn need_matches<'a>(&self, need: &'a NeedQuery) -> &'a [(f64, u32)] {
         need.analysis.matches.get_or_init(|| {
             let config = &self.settings.config;
-            let mut list: Vec<(f64, u32)> = self
-                .terms
-                .iter()
-                .enumerate()
-                .map(|(t, term)| (similarity(need, term, config).0, t as u32))
-                .filter(|&(sim, _)| sim > 0.0)
-                .collect();
+            let score = |t: u32| (similarity(need, &self.terms[t as usize], config).0, t);
+            let mut list: Vec<(f64, u32)> = if need.context {
+                // Only taxonomy links can cover the context: the terms linked
+                // to the concepts it reaches are all there is to compare.
+                let mut candidates: Vec<u32> = need
+                    .analysis
+                    .reach
+                    .concepts()
+                    .flat_map(|c| self.concept_terms.get(&c).map(Vec::as_slice).unwrap_or_default())
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                candidates.into_iter().map(score).filter(|&(sim, _)| sim > 0.0).collect()
+            } else {
+                (0..self.terms.len() as u32).map(score).filter(|&(sim, _)| sim > 0.0).collect()
+            };
             list.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             list
         })
@@ -285,13 +292,11 @@ impl Matcher {
                 let known = &s.known;
                 candidates.retain(|&row| {
                     let known = &known[row as usize * n..(row as usize + 1) * n];
-                    let ub: f64 =
-                        q.needs.iter().zip(known.iter().zip(&caps)).map(|(need, (v, c))| need.share * v.max(*c)).sum();
-                    let complete = q
-                        .needs
-                        .iter()
-                        .zip(known.iter().zip(&caps))
-                        .all(|(need, (&v, &c))| !need.required || v > 0.0 || c > 0.0);
+                    let (mut ub, mut complete) = (0.0, true);
+                    for (need, (&v, &c)) in q.needs.iter().zip(known.iter().zip(&caps)) {
+                        ub += need.share * v.max(c);
+                        complete &= !need.required || v > 0.0 || c > 0.0;
+                    }
                     lists.admits(complete, safe(ub), config.min_score)
                 });
                 // Scoring one expert in full costs about as much as walking a

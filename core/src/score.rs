@@ -98,17 +98,28 @@ impl Query {
     /// Adds the initiative's context as a last, never required entry with
     /// [`Config::context_weight`] of the score; the needs share the rest.
     /// Nothing changes when the weight is 0 or the text names no concept.
-    pub fn with_context(mut self, i: &Initiative, taxonomy: &Taxonomy, config: &Config) -> Query {
+    pub fn with_context(self, i: &Initiative, taxonomy: &Taxonomy, config: &Config) -> Query {
+        self.with_context_from(config, || {
+            NeedAnalysis::context(i, taxonomy, config).map(|(label, a)| (label, std::sync::Arc::new(a)))
+        })
+    }
+
+    /// [`Query::with_context`], taking the context's analysis from `context`.
+    pub fn with_context_from(
+        mut self,
+        config: &Config,
+        context: impl FnOnce() -> Option<(String, std::sync::Arc<NeedAnalysis>)>,
+    ) -> Query {
         if config.context_weight <= 0.0 || self.needs.last().is_some_and(|n| n.context) {
             return self;
         }
-        let Some((label, analysis)) = NeedAnalysis::context(i, taxonomy, config) else { return self };
+        let Some((label, analysis)) = context() else { return self };
         for n in &mut self.needs {
             n.share *= 1.0 - config.context_weight;
         }
         self.needs.push(NeedQuery {
             label,
-            analysis: std::sync::Arc::new(analysis),
+            analysis,
             share: config.context_weight,
             min_level: 1,
             required: false,

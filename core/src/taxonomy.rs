@@ -137,6 +137,11 @@ pub struct Reach {
 }
 
 impl Reach {
+    /// The concepts reached, ascending.
+    pub fn concepts(&self) -> impl Iterator<Item = u32> + '_ {
+        self.entries.iter().map(|e| e.0)
+    }
+
     /// The factor and relation with which a concept is reached, if at all.
     pub fn get(&self, concept: u32) -> Option<(f64, Via)> {
         self.entries.binary_search_by_key(&concept, |e| e.0).ok().map(|i| (self.entries[i].1, self.entries[i].2))
@@ -158,10 +163,16 @@ impl Reach {
 /// A concept label that other labels may contain: (concept, its stems, the label).
 type ConceptLabel = (u32, Vec<u64>, Arc<str>);
 
-/// A validated taxonomy with its label index.
+/// A validated taxonomy with its label index. Cloning shares the index.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     data: Arc<TaxonomyData>,
+    index: Arc<Index>,
+}
+
+/// What a taxonomy is analysed into once.
+#[derive(Debug)]
+struct Index {
     normalizer: Normalizer,
     broader: Vec<Vec<u32>>,
     narrower: Vec<Vec<u32>>,
@@ -302,7 +313,7 @@ impl Taxonomy {
 
     /// The normaliser built from this taxonomy's words.
     pub fn normalizer(&self) -> &Normalizer {
-        &self.normalizer
+        &self.index.normalizer
     }
 
     fn build(data: TaxonomyData) -> Result<Taxonomy> {
@@ -369,22 +380,13 @@ impl Taxonomy {
             list.dedup();
         }
         let label_count = by_key.len() as u32;
-        Taxonomy {
-            data: Arc::new(data),
-            normalizer,
-            broader,
-            narrower,
-            related,
-            by_key,
-            by_token,
-            label_frequency,
-            label_count,
-        }
+        let index = Index { normalizer, broader, narrower, related, by_key, by_token, label_frequency, label_count };
+        Taxonomy { data: Arc::new(data), index: Arc::new(index) }
     }
 
     /// Analyses a label: text forms, concept links and stem weights.
     pub fn term(&self, raw: &str, config: &Config) -> Term {
-        let label = self.normalizer.label(raw);
+        let label = self.index.normalizer.label(raw);
         let links = self.links(&label, config);
         let weights: Vec<f64> = label.tokens.iter().map(|&t| self.word_weight(t)).collect();
         let weight_sum = weights.iter().sum();
@@ -399,17 +401,17 @@ impl Taxonomy {
     /// matcher holds: shards of one expert set rank and merge exactly like
     /// the whole, and adding an expert changes no other expert's score.
     pub fn word_weight(&self, stem: u64) -> f64 {
-        if self.label_count == 0 {
+        if self.index.label_count == 0 {
             return 1.0;
         }
-        let n = f64::from(self.label_count) + 1.0;
-        let df = f64::from(self.label_frequency.get(&stem).copied().unwrap_or(0));
+        let n = f64::from(self.index.label_count) + 1.0;
+        let df = f64::from(self.index.label_frequency.get(&stem).copied().unwrap_or(0));
         // At least a little: a label of common words only still overlaps its own kind.
         ((n / (df + 1.0)).ln() / n.ln()).max(0.05)
     }
 
     fn links(&self, label: &Label, config: &Config) -> Vec<Link> {
-        if let Some(cs) = self.by_key.get(&label.key) {
+        if let Some(cs) = self.index.by_key.get(&label.key) {
             let mut links: Vec<Link> = cs.iter().map(|&c| Link { concept: c, strength: 1.0 }).collect();
             links.sort_by_key(|l| l.concept);
             links.truncate(MAX_LABEL_LINKS);
@@ -446,7 +448,7 @@ impl Taxonomy {
     fn contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
         let mut found: Vec<(u32, &[u64], &Arc<str>)> = Vec::new();
         for t in &label.tokens {
-            for (c, toks, l) in self.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
+            for (c, toks, l) in self.index.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
                 if label.contains_all(toks) {
                     found.push((*c, toks, l));
                 }
@@ -464,7 +466,7 @@ impl Taxonomy {
     /// the most specific first (most words, then concept order), at most
     /// [`MAX_TEXT_CONCEPTS`] concepts.
     pub fn find_concepts(&self, text: &str) -> Vec<Found> {
-        let label = self.normalizer.label(text);
+        let label = self.index.normalizer.label(text);
         let mut found = self.contained(&label);
         found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)).then_with(|| a.2.cmp(b.2)));
         let mut out: Vec<Found> = Vec::new();
@@ -486,13 +488,29 @@ impl Taxonomy {
         for link in links {
             let c = link.concept;
             reach.offer(c, link.strength * config.synonym_similarity, Via::Synonym);
-            self.walk(c, &self.broader, link.strength, config.broader_similarity, Via::Broader, config, &mut reach);
-            self.walk(c, &self.narrower, link.strength, config.narrower_similarity, Via::Narrower, config, &mut reach);
-            for &r in &self.related[c as usize] {
+            self.walk(
+                c,
+                &self.index.broader,
+                link.strength,
+                config.broader_similarity,
+                Via::Broader,
+                config,
+                &mut reach,
+            );
+            self.walk(
+                c,
+                &self.index.narrower,
+                link.strength,
+                config.narrower_similarity,
+                Via::Narrower,
+                config,
+                &mut reach,
+            );
+            for &r in &self.index.related[c as usize] {
                 reach.offer(r, link.strength * config.related_similarity, Via::Related);
             }
-            for &parent in &self.broader[c as usize] {
-                for &sibling in &self.narrower[parent as usize] {
+            for &parent in &self.index.broader[c as usize] {
+                for &sibling in &self.index.narrower[parent as usize] {
                     if sibling != c {
                         reach.offer(sibling, link.strength * config.sibling_similarity, Via::Related);
                     }
