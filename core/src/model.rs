@@ -216,6 +216,20 @@ pub struct Match {
     pub distance_factor: f64,
 }
 
+impl Initiative {
+    /// The title and the start of the description, as read for concepts
+    /// (the initiative's context and suggested needs): at most
+    /// [`crate::taxonomy::MAX_TEXT_CHARS`] characters, so reading stays cheap
+    /// whatever the length of the description.
+    pub fn text(&self) -> String {
+        let mut text = format!("{}. {}", self.title, self.description);
+        if let Some((cut, _)) = text.char_indices().nth(crate::taxonomy::MAX_TEXT_CHARS) {
+            text.truncate(cut);
+        }
+        text
+    }
+}
+
 /// A need suggested from an initiative's title and description.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]

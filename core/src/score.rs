@@ -40,7 +40,7 @@ impl NeedAnalysis {
     /// own, so only taxonomy links can cover it). `None` when the text names
     /// no concept.
     pub fn context(i: &Initiative, taxonomy: &Taxonomy, config: &Config) -> Option<(String, NeedAnalysis)> {
-        let found = taxonomy.find_concepts(&format!("{}. {}", i.title, i.description));
+        let found = taxonomy.find_concepts(&i.text());
         if found.is_empty() {
             return None;
         }

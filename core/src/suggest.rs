@@ -22,7 +22,7 @@ pub fn suggest_needs(initiative: &Initiative, taxonomy: &Taxonomy, config: &Conf
 }
 
 fn suggest_checked(initiative: &Initiative, taxonomy: &Taxonomy, config: &Config) -> Vec<SuggestedNeed> {
-    let text = format!("{}. {}", initiative.title, initiative.description);
+    let text = initiative.text();
     let named: Vec<u32> = initiative
         .needs
         .iter()
@@ -100,6 +100,19 @@ mod tests {
         assert_eq!(got[0].label, "stichting oprichten");
         assert_eq!(got[0].triggers, ["stichting", "oprichten"]);
         assert_eq!(got[1].triggers, ["zonnepanelen"]);
+    }
+
+    #[test]
+    fn only_the_start_of_a_long_description_is_read() {
+        let t = taxonomy();
+        let filler = "bla ".repeat(crate::taxonomy::MAX_TEXT_CHARS / 4);
+        let early = initiative(&format!("subsidie {filler}"), &[]);
+        let late = initiative(&format!("{filler} subsidie"), &[]);
+        let ids = |i: &Initiative| -> Vec<String> {
+            suggest_needs(i, &t, &Config::default()).unwrap().into_iter().map(|s| s.concept).collect()
+        };
+        assert!(ids(&early).contains(&"sub".to_owned()));
+        assert!(!ids(&late).contains(&"sub".to_owned()));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub const MAX_WORDS: usize = 200_000;
 const MAX_LABEL_LINKS: usize = 8;
 /// Most concepts taken from an initiative's title and description.
 pub const MAX_TEXT_CONCEPTS: usize = 16;
+/// Most characters of an initiative's title and description read for concepts.
+pub const MAX_TEXT_CHARS: usize = 2_000;
 
 /// A concept found in free text, and the concept label that was found.
 #[derive(Debug, Clone, PartialEq)]

@@ -137,12 +137,16 @@ class Ranking(TypedDict):
     excluded: list[Exclusion]
 
 
-class Pair(TypedDict):
+class _PairRequired(TypedDict):
     initiative_id: str
     expert_id: str
     score: float
     needs: list[NeedMatch]
     missing_required: list[str]
+
+
+class Pair(_PairRequired, total=False):
+    context: NeedMatch
 
 
 class Fill(TypedDict):

@@ -227,6 +227,10 @@ pub struct Pair {
     pub score: f64,
     /// How each need is covered (empty for scores the caller brought).
     pub needs: Vec<NeedMatch>,
+    /// How the expert covers the initiative's context, when it has one
+    /// (its contribution is part of the score, as in a [`crate::Match`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<NeedMatch>,
     /// Required needs the expert's skills leave uncovered (empty for scores
     /// the caller brought). Such a pair takes part with its score; candidate
     /// lists follow the ranking order, so these experts are candidates only
@@ -834,7 +838,7 @@ fn report(
             }
             let explained = query.as_ref().and_then(|(_, q)| matcher.evaluate(q, c.expert as usize).ok());
             debug_assert!(explained.as_ref().is_some_and(|m| m.score.to_bits() == c.score.to_bits()));
-            explained.map(|m| (m.needs, m.missing_required)).unwrap_or_default()
+            explained.map(|m| (m.needs, m.context, m.missing_required)).unwrap_or_default()
         } else {
             Default::default()
         };
@@ -843,7 +847,8 @@ fn report(
             expert_id: matcher.ids[c.expert as usize].to_string(),
             score: c.score,
             needs: needs.0,
-            missing_required: needs.1,
+            context: needs.1,
+            missing_required: needs.2,
         });
     }
     pairs.sort_by(|a, b| {
