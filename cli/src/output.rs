@@ -2,7 +2,7 @@
 
 use crate::Format;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, Registry, SuggestedNeed, Via};
+use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, NeedMatch, Registry, SuggestedNeed, Via};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -40,7 +40,8 @@ fn print_json(v: &impl Serialize) {
 }
 
 fn need_lines(m: &Match, indent: &str) {
-    for n in &m.needs {
+    let context = m.context.as_ref().map(|c| NeedMatch { need: format!("(description: {})", c.need), ..c.clone() });
+    for n in m.needs.iter().chain(&context) {
         match &n.skill {
             Some(skill) => println!(
                 "{indent}{:<40} <- {:<44} {:<8} sim {:.2} x level {:.2} = +{:.4}",
