@@ -273,17 +273,7 @@ impl Matcher {
 
     /// The analysis of a need label, from the cache when it is there.
     pub(crate) fn need(&self, label: &str) -> Arc<NeedAnalysis> {
-        let key = fold(label);
-        if let Some(a) = self.needs.read().ok().and_then(|m| m.get(&key).cloned()) {
-            return a;
-        }
-        let a = Arc::new(NeedAnalysis::new(label, &self.taxonomy, &self.settings.config));
-        if let Ok(mut m) = self.needs.write() {
-            if m.len() < NEED_CACHE {
-                return m.entry(key).or_insert(a).clone();
-            }
-        }
-        a
+        cached(&self.needs, fold(label), || Arc::new(NeedAnalysis::new(label, &self.taxonomy, &self.settings.config)))
     }
 
     /// The context of an initiative (the concepts its title and description
@@ -294,17 +284,7 @@ impl Matcher {
         if i.title.len() + i.description.len() > CONTEXT_CACHE_CHARS {
             return analyse();
         }
-        let key = format!("{}\u{0}{}", i.title, i.description);
-        if let Some(c) = self.contexts.read().ok().and_then(|m| m.get(&key).cloned()) {
-            return c;
-        }
-        let c = analyse();
-        if let Ok(mut m) = self.contexts.write() {
-            if m.len() < NEED_CACHE {
-                return m.entry(key).or_insert(c).clone();
-            }
-        }
-        c
+        cached(&self.contexts, format!("{}\u{0}{}", i.title, i.description), analyse)
     }
 
     /// Number of experts.
@@ -459,6 +439,21 @@ impl Clone for Matcher {
             contexts: RwLock::new(HashMap::new()),
         }
     }
+}
+
+/// The value cached under `key`, computed and kept (up to [`NEED_CACHE`]
+/// entries) when it is not there yet.
+fn cached<V: Clone>(cache: &RwLock<HashMap<String, V>>, key: String, compute: impl FnOnce() -> V) -> V {
+    if let Some(v) = cache.read().ok().and_then(|m| m.get(&key).cloned()) {
+        return v;
+    }
+    let v = compute();
+    if let Ok(mut m) = cache.write() {
+        if m.len() < NEED_CACHE {
+            return m.entry(key).or_insert(v).clone();
+        }
+    }
+    v
 }
 
 #[cfg(feature = "parallel")]

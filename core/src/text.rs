@@ -163,26 +163,27 @@ impl Normalizer {
         }
     }
 
-    /// A folded word as the dictionary knows it: the word itself when it is
-    /// known or splits into known words; a diminutive's base word
-    /// ("pleintje" → "plein"); a known word one typing error away
-    /// ("onderrhouden" → "onderhouden", "meperaten" → "meepraten");
-    /// otherwise the word as it is.
-    pub fn canonical<'w>(&self, word: &'w str) -> std::borrow::Cow<'w, str> {
-        use std::borrow::Cow;
+    /// The stems of one folded content word, as the dictionary knows it:
+    /// a diminutive counts as its base word ("pleintje" → "plein"), a
+    /// compound as its known parts, and an unknown word one typing error
+    /// away from a known one as that word ("onderrhouden" → "onderhouden",
+    /// "meperaten" → "meepraten").
+    fn word_stems_of(&self, word: &str) -> Vec<String> {
+        let stems = |w: &str| self.split_compound(w).into_iter().map(|p| self.stem(p)).collect();
         // Before the known-word test: labels hold diminutives too ("pleintje opknappen").
         if let Some(base) = self.undiminish(word) {
-            return Cow::Borrowed(base);
+            return stems(base);
         }
         if self.words.contains(word) || self.stopwords.contains(word) {
-            return Cow::Borrowed(word);
+            return stems(word);
         }
-        if self.split_compound(word).len() > 1 {
-            return Cow::Borrowed(word);
+        let parts = self.split_compound(word);
+        if parts.len() > 1 {
+            return parts.into_iter().map(|p| self.stem(p)).collect();
         }
         match self.speller.correct(word) {
-            Some(fixed) => Cow::Owned(fixed.to_owned()),
-            None => Cow::Borrowed(word),
+            Some(fixed) => stems(fixed),
+            None => vec![self.stem(word)],
         }
     }
 
@@ -291,10 +292,7 @@ impl Normalizer {
         fold(raw)
             .split(' ')
             .filter(|w| !w.is_empty() && !self.is_stopword(w))
-            .map(|w| {
-                let fixed = self.canonical(w);
-                (w.to_owned(), self.split_compound(&fixed).iter().map(|p| token_hash(&self.stem(p))).collect())
-            })
+            .map(|w| (w.to_owned(), self.word_stems_of(w).iter().map(|s| token_hash(s)).collect()))
             .collect()
     }
 
@@ -303,10 +301,7 @@ impl Normalizer {
         let text = fold(raw);
         let mut stems: Vec<String> = Vec::new();
         for word in text.split(' ').filter(|w| !w.is_empty() && !self.is_stopword(w)) {
-            let fixed = self.canonical(word);
-            for part in self.split_compound(&fixed) {
-                stems.push(self.stem(part));
-            }
+            stems.extend(self.word_stems_of(word));
         }
         if stems.is_empty() {
             // A label of stop words only ("de", "en") still needs a key.
