@@ -65,6 +65,8 @@ export interface TaxonomyData {
     concepts?: ConceptData[];
     stopwords?: string[];
     words?: string[];
+    /** Everyday words spelled right: never corrected into a taxonomy word. */
+    vocabulary?: string[];
 }
 
 /** Options of `new Matcher(...)`. */

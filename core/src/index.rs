@@ -32,12 +32,32 @@ pub struct Settings {
     pub config: Config,
 }
 
-/// One expert holding a label.
+/// One expert holding a label, at a level: the expert's position in the
+/// low 29 bits (at most [`validate::MAX_EXPERTS`] < 2^29), the level in the
+/// top 3. Four bytes, so a query reads half the memory of a padded pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Posting {
-    pub expert: u32,
-    pub level: u8,
+pub(crate) struct Posting(u32);
+
+impl Posting {
+    const EXPERT_BITS: u32 = 29;
+
+    pub fn new(expert: u32, level: u8) -> Posting {
+        debug_assert!(expert < 1 << Self::EXPERT_BITS && level < 8);
+        Posting(expert | u32::from(level) << Self::EXPERT_BITS)
+    }
+
+    /// The expert's position.
+    pub fn expert(self) -> u32 {
+        self.0 & ((1 << Self::EXPERT_BITS) - 1)
+    }
+
+    /// The level at which the expert holds the label.
+    pub fn level(self) -> usize {
+        (self.0 >> Self::EXPERT_BITS) as usize
+    }
 }
+
+const _: () = assert!(validate::MAX_EXPERTS < 1 << Posting::EXPERT_BITS);
 
 /// Per-thread working memory of a query, reused between queries.
 pub(crate) struct Scratch {
@@ -54,6 +74,10 @@ pub(crate) struct Scratch {
     pub sims: Vec<f64>,
     /// Per need: matching terms as (similarity, term), best first.
     pub lists: Vec<Vec<(f64, u32)>>,
+    /// The sweep's one-byte bound per expert for the need at hand.
+    pub codes: Vec<u8>,
+    /// The sweep's integer bound per expert, summed over the needs.
+    pub sums: Vec<u32>,
 }
 
 impl Scratch {
@@ -65,6 +89,8 @@ impl Scratch {
             done: vec![0; experts.div_ceil(64)],
             sims: Vec::new(),
             lists: Vec::new(),
+            codes: Vec::new(),
+            sums: Vec::new(),
         }
     }
 
@@ -119,6 +145,13 @@ pub struct Matcher {
     /// Concept → the terms that link to it, ascending: what a need that only
     /// has concepts (an initiative's context) can match.
     pub(crate) concept_terms: HashMap<u32, Vec<u32>>,
+    /// Stem → the terms that hold it, ascending: what shares words with a need.
+    pub(crate) stem_terms: HashMap<u64, Vec<u32>>,
+    /// Terms by length in characters, shortest first, and where each length
+    /// starts (`by_length[length_start[l]..length_start[l + 1]]` have length
+    /// `l`): what is close enough in length to be a spelling variant.
+    pub(crate) by_length: Vec<u32>,
+    pub(crate) length_start: Vec<u32>,
     /// Term `t`'s postings are `postings[posting_start[t]..posting_start[t + 1]]`.
     pub(crate) posting_start: Vec<u32>,
     pub(crate) postings: Vec<Posting>,
@@ -232,11 +265,11 @@ impl Matcher {
         }
         let posting_start = counts.clone();
         let mut fill = counts;
-        let mut postings = vec![Posting { expert: 0, level: 0 }; skills.len()];
+        let mut postings = vec![Posting::new(0, 0); skills.len()];
         for e in 0..experts.len() {
             for &(raw, level) in &skills[skill_start[e] as usize..skill_start[e + 1] as usize] {
                 let t = raw_term[raw as usize] as usize;
-                postings[fill[t] as usize] = Posting { expert: e as u32, level };
+                postings[fill[t] as usize] = Posting::new(e as u32, level);
                 fill[t] += 1;
             }
         }
@@ -246,6 +279,22 @@ impl Matcher {
             for link in &term.links {
                 concept_terms.entry(link.concept).or_default().push(t as u32);
             }
+        }
+        let mut stem_terms: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (t, term) in terms.iter().enumerate() {
+            for &stem in &term.label.tokens {
+                stem_terms.entry(stem).or_default().push(t as u32);
+            }
+        }
+        let mut by_length: Vec<u32> = (0..terms.len() as u32).collect();
+        by_length.sort_by_key(|&t| (terms[t as usize].label.len, t));
+        let longest = terms.iter().map(|t| t.label.len as usize).max().unwrap_or(0);
+        let mut length_start = vec![0u32; longest + 2];
+        for t in &terms {
+            length_start[t.label.len as usize + 1] += 1;
+        }
+        for l in 1..length_start.len() {
+            length_start[l] += length_start[l - 1];
         }
         let skill_terms = skills.iter().map(|&(raw, level)| (raw_term[raw as usize], level)).collect();
         let facts = experts.iter().map(ExpertFacts::of).collect();
@@ -263,6 +312,9 @@ impl Matcher {
             raw_term,
             terms,
             concept_terms,
+            stem_terms,
+            by_length,
+            length_start,
             posting_start,
             postings,
             scratch: Mutex::new(Vec::new()),
@@ -378,7 +430,10 @@ impl Matcher {
             })
             .sum();
         let concept_terms: usize = self.concept_terms.values().map(|v| v.len() * 4 + 48).sum();
+        let stem_terms: usize = self.stem_terms.values().map(|v| v.len() * 4 + 56).sum();
         ids + facts
+            + stem_terms
+            + (self.by_length.len() + self.length_start.len()) * 4
             + raw
             + terms
             + concept_terms
@@ -432,6 +487,9 @@ impl Clone for Matcher {
             raw_term: self.raw_term.clone(),
             terms: self.terms.clone(),
             concept_terms: self.concept_terms.clone(),
+            stem_terms: self.stem_terms.clone(),
+            by_length: self.by_length.clone(),
+            length_start: self.length_start.clone(),
             posting_start: self.posting_start.clone(),
             postings: self.postings.clone(),
             scratch: Mutex::new(Vec::new()),

@@ -174,8 +174,10 @@ pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via)
     let mut fuzzy = 0.0;
     let longest = a.len.max(b.len) as f64;
     // Edit similarity can only reach the cut-off when the distance is at most
-    // (1 - cutoff) * longest; the histogram bound rules most pairs out cheaply.
-    if longest > 0.0 && f64::from(a.distance_bound(b)) <= (1.0 - config.fuzzy_cutoff) * longest + 1e-9 {
+    // (1 - cutoff) * longest; the length difference and then the histogram
+    // bound rule most pairs out cheaply.
+    let most = (1.0 - config.fuzzy_cutoff) * longest + 1e-9;
+    if longest > 0.0 && f64::from(a.len.abs_diff(b.len)) <= most && f64::from(a.distance_bound(b)) <= most {
         let edit = strsim::normalized_levenshtein(&a.text, &b.text);
         if edit >= config.fuzzy_cutoff && edit > fuzzy {
             fuzzy = edit;

@@ -77,6 +77,11 @@ pub struct TaxonomyData {
     /// Extra words for splitting compounds (labels' own words are added automatically).
     #[serde(default)]
     pub words: Vec<String>,
+    /// Everyday words that are spelled right: the spelling correction
+    /// leaves them alone ("manier" is not a misspelt "maaier"), and they do
+    /// not split compounds.
+    #[serde(default)]
+    pub vocabulary: Vec<String>,
 }
 
 /// A label's link to a concept.
@@ -109,6 +114,9 @@ impl Term {
     /// in common barely counts, and a long sentence that holds a short
     /// label's one informative word still meets it halfway.
     pub fn word_overlap(&self, other: &Term) -> f64 {
+        if self.label.mask & other.label.mask == 0 {
+            return 0.0;
+        }
         let total = (self.weight_sum * other.weight_sum).sqrt();
         if total <= 0.0 {
             return 0.0;
@@ -136,6 +144,9 @@ impl Term {
 #[derive(Debug, Clone, Default)]
 pub struct Reach {
     entries: Vec<(u32, f64, Via)>,
+    /// Bit per concept reached: most concepts a label links to are not,
+    /// and one bit says so without a search.
+    members: Vec<u64>,
 }
 
 impl Reach {
@@ -146,6 +157,10 @@ impl Reach {
 
     /// The factor and relation with which a concept is reached, if at all.
     pub fn get(&self, concept: u32) -> Option<(f64, Via)> {
+        let (word, bit) = ((concept / 64) as usize, 1u64 << (concept % 64));
+        if self.members.get(word).is_none_or(|w| w & bit == 0) {
+            return None;
+        }
         self.entries.binary_search_by_key(&concept, |e| e.0).ok().map(|i| (self.entries[i].1, self.entries[i].2))
     }
 
@@ -157,7 +172,14 @@ impl Reach {
                     *e = (concept, factor, via);
                 }
             }
-            Err(i) => self.entries.insert(i, (concept, factor, via)),
+            Err(i) => {
+                self.entries.insert(i, (concept, factor, via));
+                let word = (concept / 64) as usize;
+                if self.members.len() <= word {
+                    self.members.resize(word + 1, 0);
+                }
+                self.members[word] |= 1 << (concept % 64);
+            }
         }
     }
 }
@@ -193,7 +215,7 @@ struct Index {
 /// file-name order. The WebAssembly package ships the same files merged into
 /// one compressed data file and loads it at init ([`Taxonomy::load_builtin`]).
 #[cfg(feature = "embedded-taxonomy")]
-pub const BUILTIN_FILES: [(&str, &str); 9] = [
+pub const BUILTIN_FILES: [(&str, &str); 10] = [
     ("energie-klimaat-natuur.json", include_str!("../data/taxonomy/energie-klimaat-natuur.json")),
     ("financien-subsidies-vastgoed.json", include_str!("../data/taxonomy/financien-subsidies-vastgoed.json")),
     ("omgevingswet.json", include_str!("../data/taxonomy/omgevingswet.json")),
@@ -201,6 +223,8 @@ pub const BUILTIN_FILES: [(&str, &str); 9] = [
     ("participatie-cultuur-sport.json", include_str!("../data/taxonomy/participatie-cultuur-sport.json")),
     ("recht-organisatie-veiligheid.json", include_str!("../data/taxonomy/recht-organisatie-veiligheid.json")),
     ("sociaal-domein.json", include_str!("../data/taxonomy/sociaal-domein.json")),
+    // Everyday words: known, so never "corrected" into a taxonomy word.
+    ("vocabulary.json", include_str!("../data/taxonomy/vocabulary.json")),
     ("wonen.json", include_str!("../data/taxonomy/wonen.json")),
     // Stop words and compound-splitting words.
     ("words.json", include_str!("../data/taxonomy/words.json")),
@@ -278,6 +302,7 @@ impl Taxonomy {
             }
             merged.stopwords.extend(data.stopwords);
             merged.words.extend(data.words);
+            merged.vocabulary.extend(data.vocabulary);
             return Taxonomy::build(merged);
         }
         Taxonomy::build(data)
@@ -338,7 +363,8 @@ impl Taxonomy {
             data.stopwords.iter().map(String::as_str),
             data.words.iter().map(String::as_str),
             label_words,
-        );
+        )
+        .with_vocabulary(data.vocabulary.iter().map(String::as_str));
         let n = data.concepts.len();
         let mut broader = vec![Vec::new(); n];
         let mut narrower = vec![Vec::new(); n];
@@ -560,6 +586,7 @@ fn merge_files<'a>(texts: impl IntoIterator<Item = &'a str>) -> TaxonomyData {
             data.concepts.extend(part.concepts);
             data.stopwords.extend(part.stopwords);
             data.words.extend(part.words);
+            data.vocabulary.extend(part.vocabulary);
         }
     }
     data
@@ -590,7 +617,7 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         );
         return out;
     }
-    for (name, list) in [("stopwords", &data.stopwords), ("words", &data.words)] {
+    for (name, list) in [("stopwords", &data.stopwords), ("words", &data.words), ("vocabulary", &data.vocabulary)] {
         if list.len() > MAX_WORDS {
             push!(Code::TooMany, None, name.into(), format!("has {} entries, at most {MAX_WORDS}", list.len()));
         }
@@ -811,6 +838,21 @@ mod tests {
         fixed.concepts[2].related.clear();
         let e = Taxonomy::new(fixed).unwrap_err();
         assert!(e.problems()[0].message.contains("cycle"));
+    }
+
+    #[test]
+    fn the_vocabulary_keeps_everyday_words_from_being_corrected_into_concepts() {
+        let c = Config::default();
+        let text = r#"{"concepts": [{"id": "berm", "label": "maaier"}]}"#;
+        let without = Taxonomy::new(serde_json::from_str(text).unwrap()).unwrap();
+        assert_eq!(without.term("op de goede manier", &c).links.len(), 1, "manier read as maaier");
+        let text = r#"{"concepts": [{"id": "berm", "label": "maaier"}], "vocabulary": ["manier"]}"#;
+        let with = Taxonomy::new(serde_json::from_str(text).unwrap()).unwrap();
+        assert!(with.term("op de goede manier", &c).links.is_empty());
+        assert_eq!(with.term("de maaeir", &c).links.len(), 1, "a typo is still corrected");
+        // The built-in taxonomy knows the everyday word too.
+        let builtin = Taxonomy::builtin();
+        assert!(!builtin.term("manier", &c).label.key.contains("maaier"));
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct Label {
     pub hist: [u8; HIST],
     /// Length of `text` in characters.
     pub len: u32,
+    /// One bit per stem (its hash modulo 64): two labels whose masks do not
+    /// meet share no stem.
+    pub mask: u64,
 }
 
 /// Turns labels into [`Label`]s. Built from a taxonomy's stop words and word list.
@@ -72,6 +75,8 @@ pub struct Label {
 pub struct Normalizer {
     stopwords: HashSet<String>,
     words: HashSet<String>,
+    /// Everyday words spelled right: never corrected (not compound parts).
+    vocabulary: std::sync::Arc<HashSet<String>>,
     longest_word: usize,
     speller: std::sync::Arc<Speller>,
     stemmer: std::sync::Arc<Stemmer>,
@@ -157,10 +162,18 @@ impl Normalizer {
         Normalizer {
             stopwords,
             words,
+            vocabulary: Default::default(),
             longest_word,
             speller,
             stemmer: std::sync::Arc::new(Stemmer::create(Algorithm::Dutch)),
         }
+    }
+
+    /// The same, knowing these everyday words as spelled right: the spelling
+    /// correction leaves them alone.
+    pub fn with_vocabulary<'a>(mut self, words: impl IntoIterator<Item = &'a str>) -> Self {
+        self.vocabulary = std::sync::Arc::new(words.into_iter().map(fold).filter(|w| !w.is_empty()).collect());
+        self
     }
 
     /// The stems of one folded content word, as the dictionary knows it:
@@ -180,6 +193,9 @@ impl Normalizer {
         let parts = self.split_compound(word);
         if parts.len() > 1 {
             return parts.into_iter().map(|p| self.stem(p)).collect();
+        }
+        if self.vocabulary.contains(word) {
+            return vec![self.stem(word)];
         }
         match self.speller.correct(word) {
             Some(fixed) => stems(fixed),
@@ -319,7 +335,8 @@ impl Normalizer {
             *b = b.saturating_add(1);
             len += 1;
         }
-        Label { key: stems.join(" "), text, tokens, hist, len }
+        let mask = tokens.iter().fold(0, |m, t| m | 1 << (t % 64));
+        Label { key: stems.join(" "), text, tokens, hist, len, mask }
     }
 }
 
@@ -385,13 +402,11 @@ impl Label {
     /// A lower bound on the Levenshtein distance between the two `text`s:
     /// each edit changes at most one character count up and one down.
     pub fn distance_bound(&self, other: &Label) -> u32 {
+        // Branch-free over the byte counts, so that it runs as vector code.
         let (mut more, mut fewer) = (0u32, 0u32);
-        for (a, b) in self.hist.iter().zip(other.hist.iter()) {
-            if a > b {
-                more += u32::from(a - b);
-            } else {
-                fewer += u32::from(b - a);
-            }
+        for (&a, &b) in self.hist.iter().zip(other.hist.iter()) {
+            more += u32::from(a.saturating_sub(b));
+            fewer += u32::from(b.saturating_sub(a));
         }
         more.max(fewer).max(self.len.abs_diff(other.len))
     }
@@ -495,6 +510,18 @@ mod tests {
         assert_eq!(n.label("onderhandelen").key, n.stem("onderhandelen"), "two edits away: left alone");
         // The surface form keeps the typo, for the edit-distance comparison.
         assert_eq!(n.label("onderrhouden").text, "onderrhouden");
+    }
+
+    #[test]
+    fn everyday_words_of_the_vocabulary_are_not_corrected() {
+        let without = Normalizer::new(["de"], ["maaier", "restauratie"]);
+        assert_eq!(without.label("manier").key, without.stem("maaier"), "one edit from a known word");
+        let with = Normalizer::new(["de"], ["maaier", "restauratie"]).with_vocabulary(["Manier"]);
+        assert_eq!(with.label("manier").key, with.stem("manier"));
+        // Still corrected: a typo that is not an everyday word.
+        assert_eq!(with.label("restauatie").key, with.stem("restauratie"));
+        // Vocabulary words are no compound parts.
+        assert_eq!(with.split_compound("manierrestauratie"), vec!["manierrestauratie"]);
     }
 
     #[test]
