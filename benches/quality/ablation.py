@@ -29,6 +29,7 @@ def variants():
         ("no informative-word overlap", {"word_similarity": 0.0}, None),
         ("contained concepts not weighed by informativeness", {"contained_weight_power": 0.0}, None),
         ("no description evidence", {"context_weight": 0.0}, None),
+        ("readings not chosen by the description", {"reading_factor": 1.0}, None),
         ("no taxonomy concepts", {}, {"concepts": [], **words_only}),
         ("no taxonomy relations (same concept only)",
          {"broader_similarity": 0.0, "narrower_similarity": 0.0, "related_similarity": 0.0, "sibling_similarity": 0.0},

@@ -30,6 +30,7 @@ export interface Config {
     word_similarity?: number;
     word_cutoff?: number;
     context_weight?: number;
+    reading_factor?: number;
     synonym_similarity?: number;
     broader_similarity?: number;
     narrower_similarity?: number;

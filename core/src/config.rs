@@ -29,6 +29,13 @@ pub struct Config {
     /// description says what the needs' own words may not: a need "de goede
     /// vergunning" in a text about a windmill is a monument permit.
     pub context_weight: f64,
+    /// When a need's label links to several concepts (its readings) and the
+    /// initiative's title and description support some of them but not
+    /// all, the links of the unsupported readings are multiplied by this
+    /// (default 0.6; 1 turns it off). "bakker en slager" in a text about a
+    /// village shop is about retail more than about local food chains. A
+    /// need with one reading keeps it: the text may simply not mention it.
+    pub reading_factor: f64,
     /// Similarity of two labels of the same concept (default 1.0).
     pub synonym_similarity: f64,
     /// Similarity when the skill's concept is one step broader than the need's;
@@ -99,6 +106,7 @@ impl Default for Config {
             word_similarity: 0.8,
             word_cutoff: 0.5,
             context_weight: 0.1,
+            reading_factor: 0.6,
             synonym_similarity: 1.0,
             broader_similarity: 0.8,
             narrower_similarity: 0.7,
@@ -137,6 +145,7 @@ impl Config {
             ("word_similarity", self.word_similarity),
             ("word_cutoff", self.word_cutoff),
             ("context_weight", self.context_weight),
+            ("reading_factor", self.reading_factor),
             ("synonym_similarity", self.synonym_similarity),
             ("broader_similarity", self.broader_similarity),
             ("narrower_similarity", self.narrower_similarity),

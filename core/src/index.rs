@@ -328,6 +328,16 @@ impl Matcher {
         cached(&self.needs, fold(label), || Arc::new(NeedAnalysis::new(label, &self.taxonomy, &self.settings.config)))
     }
 
+    /// A need read in a context (see [`crate::score::Query::with_readings`]),
+    /// from the cache when the same label was read with the same readings
+    /// supported before.
+    pub(crate) fn reread(&self, need: &crate::score::NeedQuery, supported: &[bool]) -> Arc<NeedAnalysis> {
+        let marks: String = supported.iter().map(|&s| if s { '1' } else { '0' }).collect();
+        cached(&self.needs, format!("{}\u{1}{marks}", fold(&need.label)), || {
+            Arc::new(need.analysis.reread(supported, &self.taxonomy, &self.settings.config))
+        })
+    }
+
     /// The context of an initiative (the concepts its title and description
     /// name), from the cache when it is there.
     pub(crate) fn context(&self, i: &crate::model::Initiative) -> Context {

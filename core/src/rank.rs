@@ -183,6 +183,7 @@ impl Matcher {
     fn analyse(&self, initiative: &Initiative) -> Query {
         Query::with(initiative, &self.resolver, |label| self.need(label))
             .with_context_from(&self.settings.config, || self.context(initiative))
+            .with_readings(&self.settings.config, |need, supported| self.reread(need, supported))
     }
 
     /// The matcher's labels that match a need, best first (computed once per analysis).

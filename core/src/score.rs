@@ -35,6 +35,20 @@ impl NeedAnalysis {
         NeedAnalysis { term, reach, matches: std::sync::OnceLock::new() }
     }
 
+    /// The same need read in a context: the links to the concepts marked
+    /// unsupported (parallel to `term.links`) weakened by
+    /// [`Config::reading_factor`], and the reach computed anew.
+    pub fn reread(&self, supported: &[bool], taxonomy: &Taxonomy, config: &Config) -> NeedAnalysis {
+        let mut term = self.term.clone();
+        for (link, &s) in term.links.iter_mut().zip(supported) {
+            if !s {
+                link.strength *= config.reading_factor;
+            }
+        }
+        let reach = taxonomy.reach(&term.links, config);
+        NeedAnalysis { term, reach, matches: std::sync::OnceLock::new() }
+    }
+
     /// The concepts an initiative's title and description name, analysed
     /// like a need that links to exactly those concepts (no words of its
     /// own, so only taxonomy links can cover it). `None` when the text names
@@ -93,6 +107,9 @@ impl Query {
     pub fn new(i: &Initiative, taxonomy: &Taxonomy, resolver: &Resolver, config: &Config) -> Query {
         Query::with(i, resolver, |label| std::sync::Arc::new(NeedAnalysis::new(label, taxonomy, config)))
             .with_context(i, taxonomy, config)
+            .with_readings(config, |need, supported| {
+                std::sync::Arc::new(need.analysis.reread(supported, taxonomy, config))
+            })
     }
 
     /// Adds the initiative's context as a last, never required entry with
@@ -125,6 +142,33 @@ impl Query {
             required: false,
             context: true,
         });
+        self
+    }
+
+    /// Chooses between each need's readings by the context: when a need
+    /// links to several concepts and the concepts the context reaches
+    /// include some of them but not all, the need is read again by
+    /// `reread`, with the links marked unsupported (see
+    /// [`NeedAnalysis::reread`]). Nothing changes without a context or with
+    /// [`Config::reading_factor`] 1.
+    pub fn with_readings(
+        mut self,
+        config: &Config,
+        mut reread: impl FnMut(&NeedQuery, &[bool]) -> std::sync::Arc<NeedAnalysis>,
+    ) -> Query {
+        if config.reading_factor >= 1.0 {
+            return self;
+        }
+        let Some(context) = self.needs.last().filter(|n| n.context).map(|n| n.analysis.clone()) else {
+            return self;
+        };
+        for need in self.needs.iter_mut().filter(|n| !n.context) {
+            let links = &need.analysis.term.links;
+            let supported: Vec<bool> = links.iter().map(|l| context.reach.get(l.concept).is_some()).collect();
+            if links.len() > 1 && supported.contains(&true) && supported.contains(&false) {
+                need.analysis = reread(need, &supported);
+            }
+        }
         self
     }
 
