@@ -49,9 +49,12 @@ pub struct Config {
     pub related_similarity: f64,
     /// Similarity of concepts that share a broader concept (default 0.5); reported as `related`.
     pub sibling_similarity: f64,
-    /// Label similarity below this counts as none (default 0.45): a distant
-    /// relative in the taxonomy ("sharing a broader concept" with a label that
-    /// merely contains a concept) says too little to explain a match.
+    /// Label similarity below this counts as none (default 0.4). Two labels
+    /// whose concepts share a broader concept still meet when one of them
+    /// merely contains its concept (0.5 × 0.85): "de restauratie aanpakken"
+    /// and "Erfgoedspecialist" both sit under monuments. Weaker chains (a
+    /// relative of a weakly contained concept) say too little to explain a
+    /// match.
     pub min_similarity: f64,
     /// Most broader/narrower steps followed (default 2).
     pub max_hops: u32,
@@ -112,7 +115,7 @@ impl Default for Config {
             narrower_similarity: 0.7,
             related_similarity: 0.6,
             sibling_similarity: 0.5,
-            min_similarity: 0.45,
+            min_similarity: 0.4,
             max_hops: 2,
             contained_factor: 0.85,
             contained_weight_power: 1.0,

@@ -926,7 +926,7 @@ mod tests {
             word_similarity in prop_oneof![Just(0.8), Just(0.0), 0.3f64..1.0],
             word_cutoff in prop_oneof![Just(0.5), 0.0f64..1.0],
             fuzzy_cutoff in prop_oneof![Just(0.8), 0.5f64..1.0],
-            min_similarity in prop_oneof![Just(0.45), 0.0f64..0.9],
+            min_similarity in prop_oneof![Just(0.4), 0.0f64..0.9],
         ) {
             let config = Config { word_similarity, word_cutoff, fuzzy_cutoff, min_similarity, ..Config::default() };
             let (m, initiatives) = data(seed, 120, generic, config.clone());
