@@ -161,7 +161,7 @@ fn main() -> ExitCode {
         Command::Assign(a) => run_assign(a),
         Command::Suggest(a) => run_suggest(a),
     };
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {} problem(s)", e.problems().len());
@@ -169,6 +169,15 @@ fn main() -> ExitCode {
                 eprintln!("  {p}");
             }
             ExitCode::FAILURE
+        }
+    };
+    match output::finish() {
+        None => code,
+        // The reader has all it wanted (`| head`): like other Unix tools, no error.
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Some(e) => {
+            eprintln!("error: the output could not be written: {e}");
+            ExitCode::from(74)
         }
     }
 }
@@ -248,7 +257,7 @@ fn run_validate(a: ValidateArgs) -> Result<ExitCode, Error> {
         return Err(Error::Invalid(problems));
     }
     for c in counts {
-        println!("ok: {c}");
+        output::outln!("ok: {c}");
     }
     Ok(ExitCode::SUCCESS)
 }

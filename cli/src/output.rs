@@ -1,10 +1,69 @@
 //! Printing results as tables, JSON or CSV. Tables go to stdout; progress to stderr.
+//!
+//! Every write goes through [`Stdout`], which keeps the first failure instead
+//! of panicking: a reader that closes the pipe early (`| head`) ends the run
+//! quietly, and a full disk is reported once at the end ([`finish`]).
 
 use crate::Format;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use participatienetwerk::{Error, Explanation, Initiative, Match, Matcher, NeedMatch, Registry, SuggestedNeed, Via};
 use serde::Serialize;
+use std::io::{self, Write};
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// The first failure writing to stdout, if any; later writes are skipped.
+static WRITE_FAILURE: Mutex<Option<io::Error>> = Mutex::new(None);
+
+/// Standard output that records its first failure instead of returning it.
+pub struct Stdout;
+
+impl Stdout {
+    fn failed() -> bool {
+        WRITE_FAILURE.lock().map(|f| f.is_some()).unwrap_or(true)
+    }
+
+    fn record(e: io::Error) {
+        if let Ok(mut f) = WRITE_FAILURE.lock() {
+            f.get_or_insert(e);
+        }
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !Self::failed() {
+            if let Err(e) = io::stdout().lock().write_all(buf) {
+                Self::record(e);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !Self::failed() {
+            if let Err(e) = io::stdout().lock().flush() {
+                Self::record(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes one line to [`Stdout`].
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!($crate::output::Stdout, $($arg)*);
+    }};
+}
+pub(crate) use outln;
+
+/// Flushes stdout and returns the first write failure of the run, if any.
+pub fn finish() -> Option<io::Error> {
+    let _ = Stdout.flush();
+    WRITE_FAILURE.lock().ok().and_then(|mut f| f.take())
+}
 
 /// A progress bar on stderr for runs long enough to need one; hidden when
 /// stderr is not a terminal.
@@ -17,6 +76,39 @@ pub fn progress(total: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// A CSV cell that a spreadsheet will not run as a formula: text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+/// (the OWASP rule for CSV injection).
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Writes one CSV row, every cell through [`cell`].
+fn row<const N: usize>(w: &mut csv::Writer<Stdout>, cells: [&str; N]) {
+    let _ = w.write_record(cells.map(cell).iter().map(|c| c.as_bytes()));
+}
+
+/// Text from the input as a table shows it: control characters and
+/// direction overrides written as `\u{..}` escapes, so an id cannot move the
+/// cursor, clear the screen or reverse the line.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(hidden) {
+        text.chars()
+            .map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 fn via(v: Via) -> &'static str {
@@ -34,7 +126,7 @@ fn via(v: Via) -> &'static str {
 
 fn print_json(v: &impl Serialize) {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => outln!("{s}"),
         Err(e) => eprintln!("error: {e}"),
     }
 }
@@ -43,20 +135,20 @@ fn need_lines(m: &Match, indent: &str) {
     let context = m.context.as_ref().map(|c| NeedMatch { need: format!("(description: {})", c.need), ..c.clone() });
     for n in m.needs.iter().chain(&context) {
         match &n.skill {
-            Some(skill) => println!(
+            Some(skill) => outln!(
                 "{indent}{:<40} <- {:<44} {:<8} sim {:.2} x level {:.2} = +{:.4}",
-                n.need,
-                skill,
+                shown(&n.need),
+                shown(skill),
                 via(n.via),
                 n.similarity,
                 n.level_factor,
                 n.contribution
             ),
-            None => println!("{indent}{:<40} <- (not covered)", n.need),
+            None => outln!("{indent}{:<40} <- (not covered)", shown(&n.need)),
         }
     }
     if !m.missing_required.is_empty() {
-        println!("{indent}misses required: {}", m.missing_required.join("; "));
+        outln!("{indent}misses required: {}", shown(&m.missing_required.join("; ")));
     }
 }
 
@@ -75,8 +167,8 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
             print_json(&rows);
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record(["initiative_id", "rank", "expert_id", "score", "explanation", "missing_required"]);
+            let mut w = csv::Writer::from_writer(Stdout);
+            row(&mut w, ["initiative_id", "rank", "expert_id", "score", "explanation", "missing_required"]);
             for (i, ms) in initiatives.iter().zip(results) {
                 for (r, m) in ms.iter().enumerate() {
                     let explanation: Vec<String> = m
@@ -87,26 +179,29 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
                             None => format!("{} <- none", n.need),
                         })
                         .collect();
-                    let _ = w.write_record([
-                        i.id.as_str(),
-                        &(r + 1).to_string(),
-                        &m.expert_id,
-                        &m.score.to_string(),
-                        &explanation.join(" | "),
-                        &m.missing_required.join(" | "),
-                    ]);
+                    row(
+                        &mut w,
+                        [
+                            i.id.as_str(),
+                            &(r + 1).to_string(),
+                            &m.expert_id,
+                            &m.score.to_string(),
+                            &explanation.join(" | "),
+                            &m.missing_required.join(" | "),
+                        ],
+                    );
                 }
             }
             let _ = w.flush();
         }
         Format::Table => {
             for (i, ms) in initiatives.iter().zip(results) {
-                println!("{} {} [{}]", i.id, i.title, i.municipality);
+                outln!("{} {} [{}]", shown(&i.id), shown(&i.title), shown(&i.municipality));
                 if ms.is_empty() {
-                    println!("  (no eligible expert with a fitting skill)");
+                    outln!("  (no eligible expert with a fitting skill)");
                 }
                 for (r, m) in ms.iter().enumerate() {
-                    println!("  {:>2}. {:<14} {:.4}", r + 1, m.expert_id, m.score);
+                    outln!("  {:>2}. {:<14} {:.4}", r + 1, shown(&m.expert_id), m.score);
                     need_lines(m, "        ");
                 }
             }
@@ -132,23 +227,23 @@ pub fn suggestions(initiatives: &[Initiative], found: &[Vec<SuggestedNeed>], for
             print_json(&rows);
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record(["initiative_id", "label", "concept", "found", "triggers"]);
+            let mut w = csv::Writer::from_writer(Stdout);
+            row(&mut w, ["initiative_id", "label", "concept", "found", "triggers"]);
             for (i, ss) in initiatives.iter().zip(found) {
                 for s in ss {
-                    let _ = w.write_record([i.id.as_str(), &s.label, &s.concept, &s.found, &s.triggers.join(" ")]);
+                    row(&mut w, [i.id.as_str(), &s.label, &s.concept, &s.found, &s.triggers.join(" ")]);
                 }
             }
             let _ = w.flush();
         }
         Format::Table => {
             for (i, ss) in initiatives.iter().zip(found) {
-                println!("{} {}", i.id, i.title);
+                outln!("{} {}", shown(&i.id), shown(&i.title));
                 if ss.is_empty() {
-                    println!("  (no known concept in the title or description)");
+                    outln!("  (no known concept in the title or description)");
                 }
                 for s in ss {
-                    println!("  {:<44} {:<32} <- {}", s.label, s.concept, s.triggers.join(", "));
+                    outln!("  {:<44} {:<32} <- {}", shown(&s.label), s.concept, shown(&s.triggers.join(", ")));
                 }
             }
         }
@@ -160,16 +255,21 @@ pub fn explanation(e: &Explanation, format: Format) {
     match (format, e) {
         (Format::Json | Format::Csv, _) => print_json(e),
         (Format::Table, Explanation::Match(m)) => {
-            println!("{} for {}: score {:.4}", m.expert_id, m.initiative_id, m.score);
+            outln!("{} for {}: score {:.4}", shown(&m.expert_id), shown(&m.initiative_id), m.score);
             need_lines(m, "  ");
             if let Some(d) = m.distance_km {
-                println!("  distance {d:.1} km, factor {:.3}", m.distance_factor);
+                outln!("  distance {d:.1} km, factor {:.3}", m.distance_factor);
             }
         }
         (Format::Table, Explanation::Exclusion(x)) => {
             let reason =
                 serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            println!("{} is not eligible for {}: {reason} — {}", x.expert_id, x.initiative_id, x.detail);
+            outln!(
+                "{} is not eligible for {}: {reason} — {}",
+                shown(&x.expert_id),
+                shown(&x.initiative_id),
+                shown(&x.detail)
+            );
         }
     }
 }
@@ -183,27 +283,27 @@ pub fn assignment(a: &participatienetwerk::Assignment, format: Format) {
     match format {
         Format::Json => print_json(a),
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let _ = w.write_record(["initiative_id", "expert_id", "score"]);
+            let mut w = csv::Writer::from_writer(Stdout);
+            row(&mut w, ["initiative_id", "expert_id", "score"]);
             for p in &a.pairs {
-                let _ = w.write_record([p.initiative_id.as_str(), &p.expert_id, &p.score.to_string()]);
+                row(&mut w, [p.initiative_id.as_str(), &p.expert_id, &p.score.to_string()]);
             }
             let _ = w.flush();
         }
         Format::Table => {
             for p in &a.pairs {
-                println!("{:<16} <- {:<16} {:.4}", p.initiative_id, p.expert_id, p.score);
+                outln!("{:<16} <- {:<16} {:.4}", shown(&p.initiative_id), shown(&p.expert_id), p.score);
             }
             for u in &a.unassigned {
-                println!(
+                outln!(
                     "{:<16} {} place(s) empty: {} — {}",
-                    u.initiative_id,
+                    shown(&u.initiative_id),
                     u.missing,
                     reason_text(u.reason),
-                    u.detail
+                    shown(&u.detail)
                 );
             }
-            println!(
+            outln!(
                 "{} pairs, total score {:.4} ({} units), {} of {} initiatives complete, {} candidates",
                 a.pairs.len(),
                 a.total_score,
@@ -259,8 +359,8 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
     let shared = experts.iter().filter(|e| e.municipalities.len() > 1).count();
     let merged =
         experts.iter().filter(|e| e.municipalities.iter().any(|m| r.registry.successors.contains_key(m))).count();
-    println!("Participatienetwerk demo");
-    println!(
+    outln!("Participatienetwerk demo");
+    outln!(
         "{} experts from {} municipalities ({} work for a shared-service organisation, {} still carry a pre-merger code), {} initiatives, {} distinct skill labels",
         experts.len(),
         municipalities.len(),
@@ -269,7 +369,7 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         r.initiatives.len(),
         r.matcher.label_count()
     );
-    println!(
+    outln!(
         "generated in {:.0} ms, index built in {:.0} ms, {} initiatives ranked (top {}) in {:.0} ms",
         r.timings[0].as_secs_f64() * 1e3,
         r.timings[1].as_secs_f64() * 1e3,
@@ -300,37 +400,37 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         .collect();
     let violations = listed.iter().filter(|(i, e)| breaks(i, e)).count();
     for (i, ms) in r.initiatives.iter().zip(r.results).take(r.show) {
-        println!();
-        println!("{} \"{}\" in {}", i.id, i.title, named(r.registry, &i.municipality));
+        outln!();
+        outln!("{} \"{}\" in {}", i.id, i.title, named(r.registry, &i.municipality));
         let needs: Vec<String> = i
             .needs
             .iter()
             .map(|n| format!("{} (weight {}{})", n.label, n.weight, if n.required { ", required" } else { "" }))
             .collect();
-        println!("  needs: {}", needs.join("; "));
+        outln!("  needs: {}", needs.join("; "));
         for (rank, m) in ms.iter().enumerate() {
             let works: Vec<String> = by_id
                 .get(m.expert_id.as_str())
                 .map(|e| e.municipalities.iter().map(|c| named(r.registry, c)).collect())
                 .unwrap_or_default();
             let org = by_id.get(m.expert_id.as_str()).map(|e| service_of(e)).unwrap_or_default();
-            println!("  {}. {}  score {:.4}  works for {}{}", rank + 1, m.expert_id, m.score, works.join(", "), org);
+            outln!("  {}. {}  score {:.4}  works for {}{}", rank + 1, m.expert_id, m.score, works.join(", "), org);
             need_lines(m, "       ");
         }
         let detailed = r.matcher.rank_detailed(i, r.k)?;
         for x in detailed.excluded.iter().take(3) {
             let reason =
                 serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            println!("  excluded {}: {reason} — {}", x.expert_id, x.detail);
+            outln!("  excluded {}: {reason} — {}", x.expert_id, x.detail);
         }
     }
     let with_match = r.results.iter().filter(|m| !m.is_empty()).count();
     let tops: Vec<f64> = r.results.iter().filter_map(|m| m.first().map(|x| x.score)).collect();
     let mean = if tops.is_empty() { 0.0 } else { tops.iter().sum::<f64>() / tops.len() as f64 };
-    println!();
+    outln!();
     let a = r.assignment;
-    println!();
-    println!(
+    outln!();
+    outln!(
         "assignment (exact optimum, {} candidate pairs, {:.0} ms): {} pairs, total score {:.3}, {} of {} initiatives complete",
         a.stats.candidates,
         r.timings[3].as_secs_f64() * 1e3,
@@ -346,13 +446,13 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
             .unwrap_or_default();
         let town =
             initiative_of.get(p.initiative_id.as_str()).map(|i| named(r.registry, &i.municipality)).unwrap_or_default();
-        println!("  {} ({}) <- {} ({})  {:.4}", p.initiative_id, town, p.expert_id, works.join(", "), p.score);
+        outln!("  {} ({}) <- {} ({})  {:.4}", p.initiative_id, town, p.expert_id, works.join(", "), p.score);
     }
     for u in a.unassigned.iter().take(3) {
-        println!("  {} has {} empty place(s): {} — {}", u.initiative_id, u.missing, reason_text(u.reason), u.detail);
+        outln!("  {} has {} empty place(s): {} — {}", u.initiative_id, u.missing, reason_text(u.reason), u.detail);
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "summary: {} of {} initiatives have a match, mean best score {:.3}; {} listed matches and assigned pairs checked against the different-municipality rule: {} violations",
         with_match,
         r.initiatives.len(),

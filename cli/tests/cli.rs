@@ -201,3 +201,52 @@ fn rank_table_names_missing_required_needs() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("misses required: Bibob-toets"));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child =
+        bin().args(["demo"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(first.trim(), "Participatienetwerk demo");
+    // The reader is gone (as with `| head -1`); the rest of the output has nowhere to go.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status.code());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn output_that_cannot_be_written_is_an_error() {
+    let e = write("experts-full.json", EXPERTS);
+    let i = write("initiatives-full.json", INITIATIVES);
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = bin()
+        .args(["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap(), "--format", "csv"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(74), "{stderr}");
+    assert!(stderr.contains("the output could not be written"), "{stderr}");
+}
+
+#[test]
+fn csv_cells_cannot_become_formulas_and_tables_show_control_characters() {
+    let experts = r#"[
+      {"id": "=HYPERLINK(\"http://x\")", "municipalities": ["GM0363"], "skills": [{"label": "Omgevingsvergunning", "level": 4}]},
+      {"id": "e-\u001b[2J\u202e", "municipalities": ["GM0518"], "skills": [{"label": "Omgevingsvergunning", "level": 3}]}
+    ]"#;
+    let e = write("experts-hostile.json", experts);
+    let i = write("initiatives-hostile.json", INITIATIVES);
+    let args = ["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap(), "--format"];
+    let csv_out = bin().args(args).arg("csv").output().unwrap();
+    assert!(csv_out.status.success(), "{}", String::from_utf8_lossy(&csv_out.stderr));
+    let csv_text = String::from_utf8(csv_out.stdout).unwrap();
+    assert!(csv_text.contains(r#""'=HYPERLINK(""http://x"")""#), "{csv_text}");
+    let table = bin().args(args).arg("table").output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+    assert!(text.contains(r"e-\u{1b}[2J\u{202e}"), "{text}");
+}
