@@ -50,16 +50,27 @@ impl Resolver {
         }
         let step: HashMap<Code, Code> =
             registry.successors.iter().map(|(a, b)| (code_number(a), code_number(b))).collect();
-        let current = (0..=9999)
-            .map(|start| {
-                let mut cur = start;
-                // Chains are acyclic (checked above), so this ends within |step| steps.
-                while let Some(&next) = step.get(&cur) {
-                    cur = next;
+        // Each chain is walked once: a walk stops at a code already resolved
+        // and gives its end to every code on the way (chains are acyclic,
+        // checked above), so resolving all codes is linear.
+        let mut current: Vec<Code> = (0..=9999).collect();
+        let mut resolved = vec![false; current.len()];
+        let mut path: Vec<Code> = Vec::new();
+        for start in 0..=9999u16 {
+            let mut cur = start;
+            while !resolved[usize::from(cur)] {
+                path.push(cur);
+                match step.get(&cur) {
+                    Some(&next) if usize::from(next) < current.len() => cur = next,
+                    _ => break,
                 }
-                cur
-            })
-            .collect();
+            }
+            let end = if resolved[usize::from(cur)] { current[usize::from(cur)] } else { cur };
+            for c in path.drain(..) {
+                current[usize::from(c)] = end;
+                resolved[usize::from(c)] = true;
+            }
+        }
         let names = registry.names.iter().map(|(c, n)| (code_number(c), n.clone())).collect();
         Ok(Resolver { current, names })
     }
@@ -300,6 +311,29 @@ mod tests {
             language: None,
             location: None,
         }
+    }
+
+    #[test]
+    fn long_successor_chains_resolve_to_their_end_and_cycles_are_named_once() {
+        // GM0001 → GM0002 → … → GM9000, and a separate chain into GM9500.
+        let mut reg = Registry::default();
+        for i in 1..9000u16 {
+            reg.successors.insert(format!("GM{i:04}"), format!("GM{:04}", i + 1));
+        }
+        for i in 9100..9500u16 {
+            reg.successors.insert(format!("GM{i:04}"), format!("GM{:04}", i + 1));
+        }
+        let t = std::time::Instant::now();
+        let r = Resolver::new(&reg).unwrap();
+        assert!(t.elapsed() < std::time::Duration::from_secs(5), "took {:?}", t.elapsed());
+        assert_eq!((r.resolve(1), r.resolve(4500), r.resolve(9000)), (9000, 9000, 9000));
+        assert_eq!((r.resolve(9100), r.resolve(9499), r.resolve(9500), r.resolve(9600)), (9500, 9500, 9500, 9600));
+        // Closing the long chain into a loop: one problem, naming the cycle.
+        reg.successors.insert("GM9000".into(), "GM0001".into());
+        let problems = crate::validate::check_registry(&reg);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "successors.GM0001");
+        assert!(problems[0].message.contains("cycle"));
     }
 
     #[test]

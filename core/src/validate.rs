@@ -18,7 +18,7 @@ use crate::model::{Expert, Initiative, Location, Registry};
 use serde::de::DeserializeOwned;
 use serde_value::DeserializerError;
 pub use serde_value::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Longest id, in characters.
 pub const MAX_ID_CHARS: usize = 128;
@@ -855,16 +855,21 @@ pub fn check_registry(r: &Registry) -> Vec<Problem> {
         c.municipality(&format!("names.{code}"), code);
         c.text(&format!("names.{code}"), name, MAX_TITLE_CHARS, None);
     }
-    let mut reported = BTreeSet::new();
+    // Each code is walked once (linear in the number of successors): a walk
+    // stops at a code an earlier walk finished, or at one on its own path,
+    // which closes a cycle.
+    let mut finished: HashSet<&str> = HashSet::new();
     for start in r.successors.keys() {
-        let mut path = vec![start.as_str()];
-        while let Some(next) = r.successors.get(*path.last().unwrap_or(&"")) {
-            if let Some(pos) = path.iter().position(|p| p == next) {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: HashMap<&str, usize> = HashMap::new();
+        let mut code = start.as_str();
+        while !finished.contains(code) {
+            if let Some(&pos) = on_path.get(code) {
                 let cycle = &path[pos..];
-                let first = cycle.iter().min().copied().unwrap_or(next);
-                if next != path[path.len() - 1] && reported.insert(first) {
+                if cycle.len() > 1 {
+                    let first = cycle.iter().min().copied().unwrap_or(code);
                     let mut shown: Vec<&str> = cycle.to_vec();
-                    shown.push(next);
+                    shown.push(code);
                     c.push(
                         Code::SuccessorCycle,
                         format!("successors.{first}"),
@@ -873,8 +878,14 @@ pub fn check_registry(r: &Registry) -> Vec<Problem> {
                 }
                 break;
             }
-            path.push(next);
+            on_path.insert(code, path.len());
+            path.push(code);
+            match r.successors.get(code) {
+                Some(next) => code = next,
+                None => break,
+            }
         }
+        finished.extend(path);
     }
     out
 }
