@@ -32,9 +32,9 @@ pub struct Config {
     /// When a need's label links to several concepts (its readings) and the
     /// initiative's title and description support some of them but not
     /// all, the links of the unsupported readings are multiplied by this
-    /// (default 0.6; 1 turns it off). "bakker en slager" in a text about a
-    /// village shop is about retail more than about local food chains. A
-    /// need with one reading keeps it: the text may simply not mention it.
+    /// (default 0.6; 1 turns it off). "subsidie voor molens" in a text
+    /// about a windmill's restoration leans to the mill. A need with one
+    /// reading keeps it: the text may simply not mention it.
     pub reading_factor: f64,
     /// Similarity of two labels of the same concept (default 1.0).
     pub synonym_similarity: f64,
