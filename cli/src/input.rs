@@ -64,7 +64,21 @@ fn read_text(path: &Path) -> Result<String> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(io_error(path, format!("is {} bytes, at most {MAX_FILE_BYTES}", meta.len())));
     }
-    std::fs::read_to_string(path).map_err(|e| io_error(path, e))
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    read_capped(path, file, MAX_FILE_BYTES)
+}
+
+/// Reads at most `cap` bytes: a pipe or device (`/dev/zero`, a FIFO) has
+/// no length to check up front, so one byte past the cap is read and what
+/// goes over is refused.
+fn read_capped(path: &Path, reader: impl std::io::Read, cap: u64) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader.take(cap + 1).read_to_end(&mut bytes).map_err(|e| io_error(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(io_error(path, format!("has more than {cap} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|e| io_error(path, e))
 }
 
 /// Reads a file as a [`Value`]: CSV by extension, JSON otherwise.
@@ -195,6 +209,17 @@ fn csv_records(text: &str, kind: RecordKind) -> std::result::Result<Value, Strin
 mod tests {
     use super::*;
     use participatienetwerk::ReadOptions;
+
+    #[test]
+    fn an_endless_input_stops_at_the_cap() {
+        let path = Path::new("/dev/zero");
+        let e = read_capped(path, std::io::repeat(0), 1_000).unwrap_err();
+        assert_eq!(e.problems()[0].message, "/dev/zero: has more than 1000 bytes");
+        let ok = read_capped(path, std::io::Cursor::new(b"[]".to_vec()), 1_000).unwrap();
+        assert_eq!(ok, "[]");
+        let exact = read_capped(path, std::io::Cursor::new(vec![b' '; 1_000]), 1_000).unwrap();
+        assert_eq!(exact.len(), 1_000);
+    }
 
     #[test]
     fn csv_experts_read_like_json() {
