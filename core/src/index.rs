@@ -398,6 +398,11 @@ impl Matcher {
         self.skill_start[e] as usize..self.skill_start[e + 1] as usize
     }
 
+    /// The experts who hold term `t`, with their levels.
+    pub(crate) fn postings_of(&self, t: u32) -> &[Posting] {
+        &self.postings[self.posting_start[t as usize] as usize..self.posting_start[t as usize + 1] as usize]
+    }
+
     /// The expert record at a position, as given (skills in their order).
     pub fn expert(&self, e: usize) -> Expert {
         let mut x = self.facts[e].to_expert(&self.ids[e]);

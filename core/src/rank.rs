@@ -247,7 +247,7 @@ impl Matcher {
             out.extend_from_slice(self.stem_terms.get(&stem).map(Vec::as_slice).unwrap_or_default());
         }
         // Spelling: an edit similarity of at least `c` needs a length within
-        // [c * len, len / c], and the histogram bound to allow it.
+        // [c * len, len / c], and the same gate as the comparison itself.
         let c = config.fuzzy_cutoff.max(config.min_similarity);
         let len = f64::from(term.label.len);
         let last = self.length_start.len() - 1;
@@ -260,11 +260,12 @@ impl Matcher {
         };
         if lo < hi {
             let range = self.length_start[lo] as usize..self.length_start[hi] as usize;
-            out.extend(self.by_length[range].iter().copied().filter(|&t| {
-                let other = &self.terms[t as usize].label;
-                let longest = f64::from(term.label.len.max(other.len));
-                f64::from(term.label.distance_bound(other)) <= (1.0 - config.fuzzy_cutoff) * longest + 1e-9
-            }));
+            out.extend(
+                self.by_length[range]
+                    .iter()
+                    .copied()
+                    .filter(|&t| crate::score::may_be_variants(&term.label, &self.terms[t as usize].label, config)),
+            );
         }
         out
     }
@@ -380,12 +381,8 @@ impl Matcher {
     /// Whether the matching labels' postings cover so many experts that a
     /// sweep over all experts costs less than walking them.
     fn sweep_pays(&self, q: &Query) -> bool {
-        let postings: usize = q
-            .needs
-            .iter()
-            .flat_map(|need| self.need_matches(need))
-            .map(|&(_, t)| (self.posting_start[t as usize + 1] - self.posting_start[t as usize]) as usize)
-            .sum();
+        let postings: usize =
+            q.needs.iter().flat_map(|need| self.need_matches(need)).map(|&(_, t)| self.postings_of(t).len()).sum();
         postings * SWEEP_DIVISOR >= self.ids.len()
     }
 
@@ -411,8 +408,7 @@ impl Matcher {
             codes.resize(experts, 0);
             for &(sim, t) in &s.lists[j] {
                 let code: [u8; 6] = std::array::from_fn(|l| upper_code(sim * factors[j][l]));
-                let range = self.posting_start[t as usize] as usize..self.posting_start[t as usize + 1] as usize;
-                for p in &self.postings[range] {
+                for p in self.postings_of(t) {
                     let cell = &mut codes[p.expert() as usize];
                     *cell = (*cell).max(code[p.level()]);
                 }
@@ -524,8 +520,7 @@ impl Matcher {
         let mut since_check = 0usize;
         let mut open = true; // whether experts not met yet can still enter
         let mut candidates: Vec<u32> = Vec::new();
-        let posting_count = |t: u32| (self.posting_start[t as usize + 1] - self.posting_start[t as usize]) as usize;
-        let mut remaining: usize = walk.iter().map(|&(_, _, t)| posting_count(t)).sum();
+        let mut remaining: usize = walk.iter().map(|&(_, _, t)| self.postings_of(t).len()).sum();
         let mut w = 0;
         while w < walk.len() {
             if open {
@@ -563,10 +558,10 @@ impl Matcher {
             next[j] += 1;
             caps[j] = need_lists[j].get(next[j]).map_or(0.0, |x| x.0);
             let sim = s.sims[t as usize * n + j];
-            let range = self.posting_start[t as usize] as usize..self.posting_start[t as usize + 1] as usize;
-            since_check = since_check.saturating_add(range.len());
-            remaining -= range.len();
-            for p in &self.postings[range] {
+            let postings = self.postings_of(t);
+            since_check = since_check.saturating_add(postings.len());
+            remaining -= postings.len();
+            for p in postings {
                 let slot = &mut s.slot[p.expert() as usize];
                 if *slot == u32::MAX {
                     if !open {

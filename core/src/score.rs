@@ -196,6 +196,16 @@ impl Query {
     }
 }
 
+/// Whether two labels can be spelling variants at all: edit similarity
+/// reaches [`Config::fuzzy_cutoff`] only when the distance is at most
+/// (1 - cutoff) times the longer length, and the length difference and then
+/// the histogram bound rule most pairs out cheaply.
+pub(crate) fn may_be_variants(a: &crate::text::Label, b: &crate::text::Label, config: &Config) -> bool {
+    let longest = a.len.max(b.len);
+    let most = (1.0 - config.fuzzy_cutoff) * f64::from(longest) + 1e-9;
+    longest > 0 && f64::from(a.len.abs_diff(b.len)) <= most && f64::from(a.distance_bound(b)) <= most
+}
+
 /// Similarity of a need and a skill label in [0, 1], and how they met.
 pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via) {
     let (a, b) = (&need.analysis.term.label, &skill.label);
@@ -216,12 +226,7 @@ pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via)
         best = (overlap * config.word_similarity, Via::Words);
     }
     let mut fuzzy = 0.0;
-    let longest = a.len.max(b.len) as f64;
-    // Edit similarity can only reach the cut-off when the distance is at most
-    // (1 - cutoff) * longest; the length difference and then the histogram
-    // bound rule most pairs out cheaply.
-    let most = (1.0 - config.fuzzy_cutoff) * longest + 1e-9;
-    if longest > 0.0 && f64::from(a.len.abs_diff(b.len)) <= most && f64::from(a.distance_bound(b)) <= most {
+    if may_be_variants(a, b, config) {
         let edit = strsim::normalized_levenshtein(&a.text, &b.text);
         if edit >= config.fuzzy_cutoff && edit > fuzzy {
             fuzzy = edit;
