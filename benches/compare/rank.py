@@ -32,7 +32,7 @@ K = 10
 
 def level_factors(min_level):
     lv = np.arange(6, dtype=float)
-    base = 1.0 - 0.2 * (5 - lv) / 4.0
+    base = 1.0 - 0.4 * (5 - lv) / 4.0
     return np.where(lv < min_level, base * 0.5 ** (min_level - lv), base)
 
 

@@ -9,13 +9,14 @@ import { fileURLToPath } from "node:url";
 import { gzipSync, constants } from "node:zlib";
 
 const dir = fileURLToPath(new URL("../../core/data/taxonomy/", import.meta.url));
-const merged = { concepts: [], stopwords: [], words: [], vocabulary: [] };
+const merged = { concepts: [], stopwords: [], words: [], vocabulary: [], expansions: {} };
 for (const name of readdirSync(dir).filter((n) => n.endsWith(".json")).sort()) {
   const part = JSON.parse(readFileSync(join(dir, name), "utf8"));
   merged.concepts.push(...(part.concepts ?? []));
   merged.stopwords.push(...(part.stopwords ?? []));
   merged.words.push(...(part.words ?? []));
   merged.vocabulary.push(...(part.vocabulary ?? []));
+  Object.assign(merged.expansions, part.expansions ?? {});
 }
 const out = process.argv[2];
 if (!out) throw new Error("usage: node js/build-taxonomy.mjs OUT.json.gz");

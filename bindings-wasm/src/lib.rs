@@ -36,10 +36,12 @@ export interface Config {
     narrower_similarity?: number;
     related_similarity?: number;
     sibling_similarity?: number;
+    cousin_similarity?: number;
     min_similarity?: number;
     max_hops?: number;
     contained_factor?: number;
     contained_weight_power?: number;
+    expansion_factor?: number;
     level_weight?: number;
     below_min_level_factor?: number;
     exclude_home_municipality?: boolean;
@@ -68,6 +70,8 @@ export interface TaxonomyData {
     words?: string[];
     /** Everyday words spelled right: never corrected into a taxonomy word. */
     vocabulary?: string[];
+    /** Everyday words and the words of municipal work they stand for ("toestemming" → ["vergunning"]). */
+    expansions?: Record<string, string[]>;
 }
 
 /** Options of `new Matcher(...)`. */

@@ -112,7 +112,7 @@ fn csv_input_and_csv_output() {
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "initiative_id,rank,expert_id,score,explanation,missing_required");
-    assert!(lines[1].starts_with("i-1,1,e-1,0.95,"), "{text}");
+    assert!(lines[1].starts_with("i-1,1,e-1,0.9,"), "{text}");
     assert_eq!(lines.len(), 2);
 }
 

@@ -15,7 +15,7 @@ pub struct Config {
     /// edits, where unrelated labels start to meet.
     pub fuzzy_cutoff: f64,
     /// Similarity of two labels that share informative words but no concept,
-    /// as a factor on their weighted word overlap (default 0.8; 0 turns the
+    /// as a factor on their weighted word overlap (default 0.6; 0 turns the
     /// signal off). Each stem counts by how informative it is among the
     /// taxonomy's labels ([`crate::Taxonomy::word_weight`]), so "riool" or
     /// "inburgering" in common decides and "advies" or "beleid" barely counts.
@@ -32,34 +32,42 @@ pub struct Config {
     /// When a need's label links to several concepts (its readings) and the
     /// initiative's title and description support some of them but not
     /// all, the links of the unsupported readings are multiplied by this
-    /// (default 0.6; 1 turns it off). "subsidie voor molens" in a text
+    /// (default 0.4; 1 turns it off). "subsidie voor molens" in a text
     /// about a windmill's restoration leans to the mill. A need with one
     /// reading keeps it: the text may simply not mention it.
     pub reading_factor: f64,
     /// Similarity of two labels of the same concept (default 1.0).
     pub synonym_similarity: f64,
     /// Similarity when the skill's concept is one step broader than the need's;
-    /// each further step multiplies again (default 0.8).
+    /// each further step multiplies again (default 0.65). Lower than
+    /// narrower: a generalist of the whole field ("Beleidsadviseur sociaal
+    /// domein") helps an initiative with a concrete need less than a
+    /// specialist in it.
     pub broader_similarity: f64,
     /// Similarity when the skill's concept is one step narrower than the need's;
-    /// each further step multiplies again (default 0.7). Lower than broader: a
-    /// specialist in one part covers less of a general need than a generalist does.
+    /// each further step multiplies again (default 0.8): a specialist in a
+    /// part of what the need asks ("ritjes regelen" and "Wmo-vervoer").
     pub narrower_similarity: f64,
     /// Similarity of concepts linked as related (default 0.6).
     pub related_similarity: f64,
     /// Similarity of concepts that share a broader concept (default 0.5); reported as `related`.
     pub sibling_similarity: f64,
-    /// Label similarity below this counts as none (default 0.4). Two labels
-    /// whose concepts share a broader concept still meet when one of them
-    /// merely contains its concept (0.5 × 0.85): "de restauratie aanpakken"
-    /// and "Erfgoedspecialist" both sit under monuments. Weaker chains (a
+    /// Similarity of concepts that share an ancestor within
+    /// [`Config::max_hops`] steps up and down, the wider neighbourhood of
+    /// one field (default 0.3; reported as `related`; 0 turns it off):
+    /// "ouderen langer thuis laten wonen" and "Beleidsadviseur Wmo" both sit
+    /// in the social domain. Reaches the floor only from a label that names
+    /// its concept.
+    pub cousin_similarity: f64,
+    /// Label similarity below this counts as none (default 0.3). Two labels
+    /// in one field's wider neighbourhood still meet (0.3); weaker chains (a
     /// relative of a weakly contained concept) say too little to explain a
     /// match.
     pub min_similarity: f64,
     /// Most broader/narrower steps followed (default 2).
     pub max_hops: u32,
     /// Strength of a link from a label that contains a concept's label rather
-    /// than being one ("subsidie aanvragen" contains "subsidie"; default 0.85).
+    /// than being one ("subsidie aanvragen" contains "subsidie"; default 0.95).
     pub contained_factor: f64,
     /// When a label contains several concepts' labels, each link's strength
     /// is [`Config::contained_factor`] times (its concept label's
@@ -69,9 +77,15 @@ pub struct Config {
     /// "Projectleider riolering" the link to project management is weak and
     /// two project leaders of unrelated fields do not meet through it.
     pub contained_weight_power: f64,
+    /// Strength of a link found through an everyday word's meaning
+    /// ([`crate::TaxonomyData::expansions`]: "toestemming" stands for
+    /// "vergunning"), used only when the label's own words name no concept,
+    /// as a factor on the link it would have had with the word itself
+    /// (default 0.85; 0 turns it off).
+    pub expansion_factor: f64,
     /// How much the skill level weighs: a skill at level `l` (at or above the
-    /// need's minimum) counts `1 - level_weight * (5 - l) / 4` (default 0.2, so
-    /// level 1 counts 0.8 and level 5 counts 1).
+    /// need's minimum) counts `1 - level_weight * (5 - l) / 4` (default 0.4, so
+    /// level 1 counts 0.6 and level 5 counts 1).
     pub level_weight: f64,
     /// Each level a skill falls short of the need's `min_level` multiplies its
     /// contribution by this (default 0.5).
@@ -106,20 +120,22 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             fuzzy_cutoff: 0.8,
-            word_similarity: 0.8,
+            word_similarity: 0.6,
             word_cutoff: 0.5,
             context_weight: 0.1,
-            reading_factor: 0.6,
+            reading_factor: 0.4,
             synonym_similarity: 1.0,
-            broader_similarity: 0.8,
-            narrower_similarity: 0.7,
+            broader_similarity: 0.65,
+            narrower_similarity: 0.8,
             related_similarity: 0.6,
             sibling_similarity: 0.5,
-            min_similarity: 0.4,
+            cousin_similarity: 0.3,
+            min_similarity: 0.3,
             max_hops: 2,
-            contained_factor: 0.85,
+            contained_factor: 0.95,
             contained_weight_power: 1.0,
-            level_weight: 0.2,
+            expansion_factor: 0.85,
+            level_weight: 0.4,
             below_min_level_factor: 0.5,
             exclude_home_municipality: true,
             strict_required: false,
@@ -154,8 +170,10 @@ impl Config {
             ("narrower_similarity", self.narrower_similarity),
             ("related_similarity", self.related_similarity),
             ("sibling_similarity", self.sibling_similarity),
+            ("cousin_similarity", self.cousin_similarity),
             ("min_similarity", self.min_similarity),
             ("contained_factor", self.contained_factor),
+            ("expansion_factor", self.expansion_factor),
             ("level_weight", self.level_weight),
             ("below_min_level_factor", self.below_min_level_factor),
             ("distance_weight", self.distance_weight),

@@ -357,6 +357,10 @@ mod tests {
     use crate::model::Need;
 
     fn query(needs: &[(&str, f64, u8)]) -> Query {
+        query_with(needs, &Config::default())
+    }
+
+    fn query_with(needs: &[(&str, f64, u8)], config: &Config) -> Query {
         let i = Initiative {
             id: "i".into(),
             municipality: "GM0344".into(),
@@ -371,7 +375,7 @@ mod tests {
             language: None,
             location: None,
         };
-        Query::new(&i, &Taxonomy::builtin(), &Resolver::default(), &Config::default())
+        Query::new(&i, &Taxonomy::builtin(), &Resolver::default(), config)
     }
 
     #[test]
@@ -403,25 +407,31 @@ mod tests {
 
     #[test]
     fn distant_relatives_below_the_floor_count_as_none() {
-        let q = query(&[("subsidie aanvragen voor het buurthuis", 1.0, 1)]);
-        let skill = Taxonomy::builtin().term("subsidieverlening", &Config::default());
-        assert_eq!(similarity(&q.needs[0], &skill, &Config::default()), (0.0, Via::None));
-        let open = Config { min_similarity: 0.0, ..Config::default() };
-        let (s, via) = similarity(&q.needs[0], &skill, &open);
+        let c = Config { cousin_similarity: 0.0, ..Config::default() };
+        let q = query_with(&[("subsidie aanvragen voor het buurthuis", 1.0, 1)], &c);
+        let skill = Taxonomy::builtin().term("subsidieverlening", &c);
+        let (s, via) = similarity(&q.needs[0], &skill, &c);
         assert_eq!(via, Via::Related);
         // Siblings under "subsidies", through the need's (contained, weighed) link.
         let t = Taxonomy::builtin();
         let link = q.needs[0].analysis.term.links.iter().find(|l| t.concept_id(l.concept) == "subsidieaanvraag");
-        assert_eq!(s, open.sibling_similarity * link.unwrap().strength);
+        assert_eq!(s, c.sibling_similarity * link.unwrap().strength);
+        // Just above the floor it still counts, just below it does not.
+        let at = Config { min_similarity: s, ..c.clone() };
+        let q = query_with(&[("subsidie aanvragen voor het buurthuis", 1.0, 1)], &at);
+        assert_eq!(similarity(&q.needs[0], &skill, &at).0, s);
+        let above = Config { min_similarity: s + 1e-9, ..c.clone() };
+        let q = query_with(&[("subsidie aanvragen voor het buurthuis", 1.0, 1)], &above);
+        assert_eq!(similarity(&q.needs[0], &skill, &above), (0.0, Via::None));
     }
 
     #[test]
     fn level_below_minimum_shrinks() {
         let c = Config::default();
         assert_eq!(level_factor(5, 1, &c), 1.0);
-        assert_eq!(level_factor(1, 1, &c), 0.8);
-        assert_eq!(level_factor(3, 3, &c), 0.9);
-        assert_eq!(level_factor(2, 4, &c), 0.85 * 0.25);
+        assert_eq!(level_factor(1, 1, &c), 0.6);
+        assert_eq!(level_factor(3, 3, &c), 0.8);
+        assert_eq!(level_factor(2, 4, &c), 0.7 * 0.25);
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub const MAX_WORDS: usize = 200_000;
 const MAX_LABEL_LINKS: usize = 8;
 /// Most concepts taken from an initiative's title and description.
 pub const MAX_TEXT_CONCEPTS: usize = 16;
+/// Words a concept label's words may be spread over in free text beyond its own number.
+const TEXT_WINDOW_SLACK: usize = 3;
 /// Most characters of an initiative's title and description read for concepts.
 pub const MAX_TEXT_CHARS: usize = 2_000;
 
@@ -82,6 +84,13 @@ pub struct TaxonomyData {
     /// not split compounds.
     #[serde(default)]
     pub vocabulary: Vec<String>,
+    /// Everyday words and the words of municipal work they stand for
+    /// ("toestemming" → "vergunning", "ontheffing"): a label whose own
+    /// words name no concept is read again with these words added, and the
+    /// concepts then found link at [`Config::expansion_factor`] of the
+    /// strength.
+    #[serde(default)]
+    pub expansions: BTreeMap<String, Vec<String>>,
 }
 
 /// A label's link to a concept.
@@ -147,6 +156,8 @@ pub struct Reach {
     /// Bit per concept reached: most concepts a label links to are not,
     /// and one bit says so without a search.
     members: Vec<u64>,
+    /// Factors below this are not kept.
+    floor: f64,
 }
 
 impl Reach {
@@ -165,6 +176,9 @@ impl Reach {
     }
 
     fn offer(&mut self, concept: u32, factor: f64, via: Via) {
+        if factor < self.floor {
+            return;
+        }
         match self.entries.binary_search_by_key(&concept, |e| e.0) {
             Ok(i) => {
                 let e = &mut self.entries[i];
@@ -209,14 +223,18 @@ struct Index {
     label_frequency: HashMap<u64, u32>,
     /// Number of distinct labels counted in `label_frequency`.
     label_count: u32,
+    /// Everyday words (their stems) → the stems of the words they stand for.
+    expansions: Vec<(Vec<u64>, Vec<u64>)>,
 }
 
 /// The built-in taxonomy, one file per domain (file name, text), merged in
 /// file-name order. The WebAssembly package ships the same files merged into
 /// one compressed data file and loads it at init ([`Taxonomy::load_builtin`]).
 #[cfg(feature = "embedded-taxonomy")]
-pub const BUILTIN_FILES: [(&str, &str); 10] = [
+pub const BUILTIN_FILES: [(&str, &str); 11] = [
     ("energie-klimaat-natuur.json", include_str!("../data/taxonomy/energie-klimaat-natuur.json")),
+    // Everyday words and the words of municipal work they stand for.
+    ("expansions.json", include_str!("../data/taxonomy/expansions.json")),
     ("financien-subsidies-vastgoed.json", include_str!("../data/taxonomy/financien-subsidies-vastgoed.json")),
     ("omgevingswet.json", include_str!("../data/taxonomy/omgevingswet.json")),
     ("openbare-ruimte-mobiliteit.json", include_str!("../data/taxonomy/openbare-ruimte-mobiliteit.json")),
@@ -303,6 +321,7 @@ impl Taxonomy {
             merged.stopwords.extend(data.stopwords);
             merged.words.extend(data.words);
             merged.vocabulary.extend(data.vocabulary);
+            merged.expansions.extend(data.expansions);
             return Taxonomy::build(merged);
         }
         Taxonomy::build(data)
@@ -408,7 +427,29 @@ impl Taxonomy {
             list.dedup();
         }
         let label_count = by_key.len() as u32;
-        let index = Index { normalizer, broader, narrower, related, by_key, by_token, label_frequency, label_count };
+        let mut expansions: Vec<(Vec<u64>, Vec<u64>)> = data
+            .expansions
+            .iter()
+            .map(|(word, targets)| {
+                let mut to: Vec<u64> = targets.iter().flat_map(|t| normalizer.label(t).tokens).collect();
+                to.sort_unstable();
+                to.dedup();
+                (normalizer.label(word).tokens, to)
+            })
+            .collect();
+        expansions.sort();
+        expansions.dedup();
+        let index = Index {
+            normalizer,
+            broader,
+            narrower,
+            related,
+            by_key,
+            by_token,
+            label_frequency,
+            label_count,
+            expansions,
+        };
         Taxonomy { data: Arc::new(data), index: Arc::new(index) }
     }
 
@@ -449,16 +490,22 @@ impl Taxonomy {
         // informative of them: "Projectleider riolering" is about riolering,
         // so its link to project management weighs by how informative
         // "projectleider" is next to "riolering".
-        let found: Vec<(u32, f64)> = self
-            .contained(label)
-            .into_iter()
-            .map(|(c, stems, _)| (c, stems.iter().map(|&t| self.word_weight(t)).sum::<f64>()))
-            .collect();
+        let weigh = |stems: &[u64]| stems.iter().map(|&t| self.word_weight(t)).sum::<f64>();
+        let mut found: Vec<(u32, f64)> = self.contained(label).into_iter().map(|(c, s, _)| (c, weigh(s))).collect();
+        // A label whose own words name no concept is read again with the
+        // words of municipal work its everyday words stand for, and links weaker.
+        let mut factor = 1.0;
+        if found.is_empty() {
+            if let Some(expanded) = self.expand(label, config) {
+                found = self.contained(&expanded).into_iter().map(|(c, s, _)| (c, weigh(s))).collect();
+                factor = config.expansion_factor;
+            }
+        }
         let heaviest = found.iter().map(|f| f.1).fold(0.0, f64::max);
         let mut links: Vec<Link> = Vec::with_capacity(found.len());
         for (concept, weight) in found {
             let share = if heaviest > 0.0 { weight / heaviest } else { 1.0 };
-            let strength = config.contained_factor * share.powf(config.contained_weight_power);
+            let strength = config.contained_factor * factor * share.powf(config.contained_weight_power);
             match links.iter_mut().find(|l| l.concept == concept) {
                 Some(l) => l.strength = l.strength.max(strength),
                 None => links.push(Link { concept, strength }),
@@ -471,9 +518,38 @@ impl Taxonomy {
         links
     }
 
+    /// The label with the stems its everyday words stand for added (see
+    /// [`TaxonomyData::expansions`]); `None` when it holds none or
+    /// [`Config::expansion_factor`] is 0.
+    fn expand(&self, label: &Label, config: &Config) -> Option<Label> {
+        if config.expansion_factor <= 0.0 {
+            return None;
+        }
+        let mut tokens = label.tokens.clone();
+        for t in &label.tokens {
+            let from = self.index.expansions.partition_point(|e| e.0.first() < Some(t));
+            for (word, to) in self.index.expansions[from..].iter().take_while(|e| e.0.first() == Some(t)) {
+                if label.contains_all(word) {
+                    tokens.extend(to);
+                }
+            }
+        }
+        if tokens.len() == label.tokens.len() {
+            return None;
+        }
+        tokens.sort_unstable();
+        tokens.dedup();
+        Some(Label { tokens, ..label.clone() })
+    }
+
     /// Concept labels all of whose stems occur in `label`, keeping only those
     /// not inside a larger one found: (concept, stems, the concept label).
     fn contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
+        maximal(self.all_contained(label))
+    }
+
+    /// Every concept label all of whose stems occur in `label`.
+    fn all_contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
         let mut found: Vec<(u32, &[u64], &Arc<str>)> = Vec::new();
         for t in &label.tokens {
             for (c, toks, l) in self.index.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
@@ -482,20 +558,28 @@ impl Taxonomy {
                 }
             }
         }
-        let maximal: Vec<bool> = found
-            .iter()
-            .map(|(_, t, _)| !found.iter().any(|(_, u, _)| u.len() > t.len() && t.iter().all(|x| u.contains(x))))
-            .collect();
-        found.into_iter().zip(maximal).filter(|(_, keep)| *keep).map(|(f, _)| f).collect()
+        found
     }
 
     /// The concepts named in free text (an initiative's title and
-    /// description): every concept label whose words all occur in the text,
-    /// the most specific first (most words, then concept order), at most
-    /// [`MAX_TEXT_CONCEPTS`] concepts.
+    /// description): every concept label whose words all occur close
+    /// together in the text (within [`TEXT_WINDOW_SLACK`] words more than
+    /// the label has), keeping only those not inside a larger one found, the
+    /// most specific first (most words, then concept order), at most
+    /// [`MAX_TEXT_CONCEPTS`] concepts. "moestuin ... geen grond" far apart
+    /// does not name "grond van een moestuin".
     pub fn find_concepts(&self, text: &str) -> Vec<Found> {
         let label = self.index.normalizer.label(text);
-        let mut found = self.contained(&label);
+        let words: Vec<Vec<u64>> = self.index.normalizer.word_stems(text).into_iter().map(|w| w.1).collect();
+        let near = |stems: &[u64]| {
+            let span = stems.len() + TEXT_WINDOW_SLACK;
+            stems.len() < 2
+                || (0..words.len()).any(|start| {
+                    let window = &words[start..(start + span).min(words.len())];
+                    stems.iter().all(|t| window.iter().any(|w| w.contains(t)))
+                })
+        };
+        let mut found = maximal(self.all_contained(&label).into_iter().filter(|f| near(f.1)).collect());
         found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)).then_with(|| a.2.cmp(b.2)));
         let mut out: Vec<Found> = Vec::new();
         for (c, stems, l) in found {
@@ -512,7 +596,8 @@ impl Taxonomy {
     /// Every concept reachable from `links` within [`Config::max_hops`], with its
     /// factor (the link strength times the relation's decay) and relation.
     pub fn reach(&self, links: &[Link], config: &Config) -> Reach {
-        let mut reach = Reach::default();
+        // A concept reached below the floor cannot lift a similarity above it.
+        let mut reach = Reach { floor: config.min_similarity, ..Reach::default() };
         for link in links {
             let c = link.concept;
             reach.offer(c, link.strength * config.synonym_similarity, Via::Synonym);
@@ -541,6 +626,19 @@ impl Taxonomy {
                 for &sibling in &self.index.narrower[parent as usize] {
                     if sibling != c {
                         reach.offer(sibling, link.strength * config.sibling_similarity, Via::Related);
+                    }
+                }
+            }
+            if link.strength * config.cousin_similarity >= config.min_similarity && config.cousin_similarity > 0.0 {
+                let mut up = Reach::default();
+                self.walk(c, &self.index.broader, 1.0, 1.0, Via::Broader, config, &mut up);
+                for a in up.concepts().collect::<Vec<_>>() {
+                    let mut down = Reach::default();
+                    self.walk(a, &self.index.narrower, 1.0, 1.0, Via::Narrower, config, &mut down);
+                    for x in down.concepts() {
+                        if x != c {
+                            reach.offer(x, link.strength * config.cousin_similarity, Via::Related);
+                        }
                     }
                 }
             }
@@ -587,9 +685,19 @@ fn merge_files<'a>(texts: impl IntoIterator<Item = &'a str>) -> TaxonomyData {
             data.stopwords.extend(part.stopwords);
             data.words.extend(part.words);
             data.vocabulary.extend(part.vocabulary);
+            data.expansions.extend(part.expansions);
         }
     }
     data
+}
+
+/// Concept labels found, keeping only those not inside a larger one found.
+fn maximal<'a>(found: Vec<(u32, &'a [u64], &'a Arc<str>)>) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
+    let maximal: Vec<bool> = found
+        .iter()
+        .map(|(_, t, _)| !found.iter().any(|(_, u, _)| u.len() > t.len() && t.iter().all(|x| u.contains(x))))
+        .collect();
+    found.into_iter().zip(maximal).filter(|(_, keep)| *keep).map(|(f, _)| f).collect()
 }
 
 /// Whether a concept label may link labels that merely contain it. A single
@@ -628,6 +736,30 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
                 format!("{name}[{i}]"),
                 format!("has {} characters, at most {}", w.chars().count(), validate::MAX_LABEL_CHARS)
             );
+        }
+    }
+    if data.expansions.len() > MAX_WORDS {
+        push!(
+            Code::TooMany,
+            None,
+            "expansions".into(),
+            format!("has {} entries, at most {MAX_WORDS}", data.expansions.len())
+        );
+    }
+    for (word, targets) in &data.expansions {
+        let field = format!("expansions[{word:?}]");
+        if targets.len() > MAX_LINKS {
+            push!(Code::TooMany, None, field.clone(), format!("has {} words, at most {MAX_LINKS}", targets.len()));
+        }
+        for (w, name) in std::iter::once((word, field.clone()))
+            .chain(targets.iter().enumerate().map(|(j, t)| (t, format!("{field}[{j}]"))))
+        {
+            let n = w.chars().count();
+            if n > validate::MAX_LABEL_CHARS {
+                push!(Code::TooLong, None, name, format!("has {n} characters, at most {}", validate::MAX_LABEL_CHARS));
+            } else if crate::text::is_blank_label(w) {
+                push!(Code::EmptyLabel, None, name, format!("has no letters or digits: {w:?}"));
+            }
         }
     }
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -853,6 +985,46 @@ mod tests {
         // The built-in taxonomy knows the everyday word too.
         let builtin = Taxonomy::builtin();
         assert!(!builtin.term("manier", &c).label.key.contains("maaier"));
+    }
+
+    #[test]
+    fn everyday_words_link_through_the_words_they_stand_for() {
+        let c = Config::default();
+        let text = r#"{"concepts": [{"id": "evenement", "label": "evenementenvergunning", "alt_labels": ["vergunning voor een feest"]},
+            {"id": "kap", "label": "kapvergunning"}],
+            "stopwords": ["voor", "een", "ons"],
+            "expansions": {"toestemming": ["vergunning", "ontheffing"], "buurtfeest": ["feest"]}}"#;
+        let t = Taxonomy::new(serde_json::from_str(text).unwrap()).unwrap();
+        let links = |label: &str, c: &Config| -> Vec<(String, f64)> {
+            t.term(label, c).links.iter().map(|l| (t.concept_id(l.concept).to_owned(), l.strength)).collect()
+        };
+        // Through the meaning: weaker than the word itself would link.
+        let through = links("toestemming voor ons feest", &c);
+        assert_eq!(through, vec![("evenement".to_owned(), c.contained_factor * c.expansion_factor)]);
+        assert_eq!(
+            links("vergunning voor ons feest op straat", &c),
+            vec![("evenement".to_owned(), c.contained_factor)]
+        );
+        // A compound everyday word; both of a concept label's words may come from expansions.
+        assert_eq!(links("toestemming buurtfeest", &c).len(), 1);
+        // Off: no link.
+        assert!(links("toestemming voor ons feest", &Config { expansion_factor: 0.0, ..c.clone() }).is_empty());
+        // An expansion is data like any other: bad entries are named.
+        let bad = r#"{"concepts": [], "expansions": {"toestemming": ["", "vergunning"]}}"#;
+        let e = Taxonomy::new(serde_json::from_str(bad).unwrap()).unwrap_err();
+        assert!(e.to_string().contains(r#"expansions["toestemming"][0]"#), "{e}");
+    }
+
+    #[test]
+    fn free_text_names_a_concept_only_when_its_words_stand_close() {
+        let text = r#"{"concepts": [{"id": "bodem", "label": "grond van de moestuin"}, {"id": "moestuin", "label": "moestuin"}],
+            "stopwords": ["de", "van", "een", "we", "willen", "nog", "geen", "maar", "hebben", "al", "en"]}"#;
+        let t = Taxonomy::new(serde_json::from_str(text).unwrap()).unwrap();
+        let ids = |text: &str| -> Vec<String> {
+            t.find_concepts(text).iter().map(|f| t.concept_id(f.concept).to_owned()).collect()
+        };
+        assert_eq!(ids("We testen de grond van de moestuin"), ["bodem"]);
+        assert_eq!(ids("We willen een moestuin voor de buurt beginnen. De school doet mee met lessen. We hebben al zaden en gereedschap maar nog geen grond"), ["moestuin"]);
     }
 
     #[test]

@@ -51,6 +51,9 @@ const MAX_ENDING: usize = 5;
 /// Shortest word that is corrected for spelling, and shortest dictionary
 /// word it may become: shorter words are too often real words of their own.
 const MIN_CORRECTED: usize = 6;
+/// Longest word (bytes) tried as a compound with a typing error in its last
+/// part: each split point costs a correction, so a long run of letters does not.
+const MAX_MISSPELT_COMPOUND: usize = 40;
 
 /// The analysed form of a label.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +72,11 @@ pub struct Label {
     /// meet share no stem.
     pub mask: u64,
 }
+
+/// Words the Dutch stemmer would merge with a word of another meaning:
+/// "ouderen" (the elderly) is not "ouders" (parents), though both stem to
+/// "ouder".
+const STEM_EXCEPTIONS: [(&str, &str); 2] = [("ouderen", "oudere"), ("oudere", "oudere")];
 
 /// Turns labels into [`Label`]s. Built from a taxonomy's stop words and word list.
 #[derive(Clone)]
@@ -199,8 +207,26 @@ impl Normalizer {
         }
         match self.speller.correct(word) {
             Some(fixed) => stems(fixed),
-            None => vec![self.stem(word)],
+            None => self.split_misspelt(word).unwrap_or_else(|| vec![self.stem(word)]),
         }
+    }
+
+    /// A compound whose last part holds a typing error ("horecavergunnigen"):
+    /// the stems of its known first parts and of the corrected last part,
+    /// the longest first part that works; `None` when there is none.
+    fn split_misspelt(&self, word: &str) -> Option<Vec<String>> {
+        if !word.is_ascii() || word.len() < MIN_PART + MIN_CORRECTED || word.len() > MAX_MISSPELT_COMPOUND {
+            return None;
+        }
+        (MIN_PART..=word.len() - MIN_CORRECTED).rev().find_map(|j| {
+            let (head, tail) = word.split_at(j);
+            let parts = if self.words.contains(head) { vec![head] } else { self.split_compound(head) };
+            if !parts.iter().all(|p| self.words.contains(*p)) || self.vocabulary.contains(tail) {
+                return None;
+            }
+            let fixed = self.speller.correct(tail)?;
+            Some(parts.into_iter().chain(self.split_compound(fixed)).map(|p| self.stem(p)).collect())
+        })
     }
 
     /// The known word a diminutive is made of, if any.
@@ -297,6 +323,8 @@ impl Normalizer {
     pub fn stem(&self, word: &str) -> String {
         if word.bytes().all(|b| b.is_ascii_digit()) {
             word.to_owned()
+        } else if let Some(&(_, stem)) = STEM_EXCEPTIONS.iter().find(|(w, _)| *w == word) {
+            stem.to_owned()
         } else {
             self.stemmer.stem(word).into_owned()
         }
@@ -510,6 +538,24 @@ mod tests {
         assert_eq!(n.label("onderhandelen").key, n.stem("onderhandelen"), "two edits away: left alone");
         // The surface form keeps the typo, for the edit-distance comparison.
         assert_eq!(n.label("onderrhouden").text, "onderrhouden");
+    }
+
+    #[test]
+    fn a_typing_error_in_the_last_part_of_a_compound_is_corrected() {
+        let n = Normalizer::new(["de"], ["horeca", "vergunningen", "vergunning", "buurt"]);
+        assert_eq!(n.label("horecavergunnigen").key, n.label("horeca vergunningen").key);
+        assert_eq!(n.label("buurthorecavergunnigen").key, n.label("buurt horeca vergunning").key);
+        // Nothing to correct: the word stays as it is.
+        assert_eq!(n.label("horecaxyzxyzxyz").key, n.stem("horecaxyzxyzxyz"));
+    }
+
+    #[test]
+    fn the_elderly_are_not_parents() {
+        let n = Normalizer::new(["voor", "de"], ["zorg", "ouderen", "ouder"]);
+        assert_ne!(n.label("ouderen").key, n.label("ouders").key);
+        assert_eq!(n.label("zorg voor ouderen").key, n.label("ouderenzorg").key);
+        assert_eq!(n.label("oudere").key, n.label("ouderen").key);
+        assert_eq!(n.label("ouder").key, n.label("ouders").key);
     }
 
     #[test]
