@@ -32,11 +32,12 @@ wasm-bindgen --target web --out-dir "$pkg/web" "$wasm"
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   -o "$pkg/web/participatienetwerk_wasm_bg.wasm" "$pkg/node/participatienetwerk_wasm_bg.wasm"
 cp "$pkg/web/participatienetwerk_wasm_bg.wasm" "$pkg/node/participatienetwerk_wasm_bg.wasm"
-# The entry points load the knowledge part (the built-in taxonomy, a separate
-# compressed file shared by both targets) beside the module.
+# The entry points load the knowledge part (the built-in taxonomy, municipality
+# list and demo templates, one compressed file shared by both targets) beside
+# the module.
 cp bindings-wasm/js/node.cjs "$pkg/node/index.js"
 cp bindings-wasm/js/node.d.ts "$pkg/node/index.d.ts"
 cp bindings-wasm/js/web.mjs "$pkg/web/index.js"
 cp bindings-wasm/js/web.d.ts "$pkg/web/index.d.ts"
-node bindings-wasm/js/build-taxonomy.mjs "$pkg/taxonomy.json.gz"
-echo "built $pkg: code $(gzip -9 < "$pkg/web/participatienetwerk_wasm_bg.wasm" | wc -c) bytes gzipped, knowledge $(wc -c < "$pkg/taxonomy.json.gz") bytes gzipped" >&2
+node bindings-wasm/js/build-knowledge.mjs "$pkg/knowledge.json.gz"
+echo "built $pkg: code $(gzip -9 < "$pkg/web/participatienetwerk_wasm_bg.wasm" | wc -c) bytes gzipped, knowledge $(wc -c < "$pkg/knowledge.json.gz") bytes gzipped" >&2

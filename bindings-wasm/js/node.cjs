@@ -1,12 +1,12 @@
 "use strict";
 // The package's Node entry point: the WebAssembly module, with the built-in
-// taxonomy (a separate, compressed data file of the package) loaded before
-// first use.
+// knowledge (taxonomy, municipality list, demo templates: a separate,
+// compressed data file of the package) loaded before first use.
 const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { gunzipSync } = require("node:zlib");
 const wasm = require("./participatienetwerk_wasm.js");
 
-wasm.loadBuiltinTaxonomy(gunzipSync(readFileSync(join(__dirname, "..", "taxonomy.json.gz"))).toString("utf8"));
+wasm.loadBuiltinKnowledge(gunzipSync(readFileSync(join(__dirname, "..", "knowledge.json.gz"))).toString("utf8"));
 
 module.exports = wasm;

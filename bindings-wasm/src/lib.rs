@@ -337,11 +337,12 @@ fn builtin_ready() -> Result<(), Error> {
     ))
 }
 
-/// Installs the built-in taxonomy (the text of the package's `taxonomy.json.gz`,
-/// decompressed). The package's entry points call it; a second call does nothing.
-#[wasm_bindgen(js_name = loadBuiltinTaxonomy)]
-pub fn load_builtin_taxonomy(json: &str) -> Result<(), JsValue> {
-    Taxonomy::load_builtin(json).map_err(js_error)
+/// Installs the built-in knowledge: taxonomy, municipality list and demo
+/// templates (the text of the package's `knowledge.json.gz`, decompressed).
+/// The package's entry points call it; a second call does nothing.
+#[wasm_bindgen(js_name = loadBuiltinKnowledge)]
+pub fn load_builtin_knowledge(json: &str) -> Result<(), JsValue> {
+    participatienetwerk::knowledge::load(json).map_err(js_error)
 }
 
 /// `k` as given from JS: a whole number, or left out for the default. The

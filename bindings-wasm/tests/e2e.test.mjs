@@ -126,7 +126,7 @@ test("excluded experts show their reason on request", async () => {
   assert.ok(await page.isVisible("#excluded"));
   const row = page.locator('#excluded-rows tr[data-reason="same_municipality"]').first();
   assert.match(await row.innerText(), /Zelfde gemeente/);
-  assert.match(await row.innerText(), /(works for|lives in) GM\d{4}/);
+  assert.match(await row.innerText(), /(werkt voor|woont in) GM\d{4}/);
 });
 
 test("the assignment shows who goes where", async () => {

@@ -16,7 +16,7 @@ test("npm pack lists every file the entry points load", () => {
   const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" });
   const files = new Set(JSON.parse(out)[0].files.map((f) => f.path));
   for (const f of [
-    "pkg/taxonomy.json.gz",
+    "pkg/knowledge.json.gz",
     "pkg/node/index.js",
     "pkg/node/participatienetwerk_wasm_bg.wasm",
     "pkg/web/index.js",
@@ -34,8 +34,9 @@ test("npm pack lists every file the entry points load", () => {
   assert.equal(pkg.exports["."].node.default, "./pkg/node/index.js");
 });
 
-test("the knowledge part is the built-in taxonomy the Node entry point loaded", () => {
-  const data = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(root, "pkg", "taxonomy.json.gz"))).toString("utf8"));
+test("the knowledge part is the built-in taxonomy and demo data the Node entry point loaded", () => {
+  const knowledge = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(root, "pkg", "knowledge.json.gz"))).toString("utf8"));
+  const data = knowledge.taxonomy;
   assert.ok(data.concepts.length >= 1500, `${data.concepts.length} concepts`);
   const labels = data.concepts.reduce((n, c) => n + 1 + (c.alt_labels ?? []).length, 0);
   assert.ok(labels >= 12000, `${labels} labels`);
@@ -43,8 +44,12 @@ test("the knowledge part is the built-in taxonomy the Node entry point loaded", 
   const m = new pn.Matcher([{ id: "e-1", municipalities: ["GM0363"], skills: [{ label: "Wet maatschappelijke ondersteuning", level: 5 }] }]);
   const top = m.rank({ id: "i-1", municipality: "GM0344", needs: [{ label: "Wmo" }] });
   assert.equal(top[0].needs[0].via, "synonym");
+  // The demo data comes from the same file: municipalities and templates.
+  const demo = pn.demoData({ experts: 50, initiatives: 5, seed: 1 });
+  assert.equal(demo.initiatives.length, 5);
+  assert.ok(demo.experts.every((e) => e.skills.length > 0 && /^GM\d{4}$/.test(e.municipalities[0])));
   // Loading again is a no-op, not an error.
-  pn.loadBuiltinTaxonomy("{}");
+  pn.loadBuiltinKnowledge("{}");
 });
 
 test("suggestNeeds names the concepts of a description and the words that named them", () => {

@@ -132,11 +132,11 @@ fn print_json(v: &impl Serialize) {
 }
 
 fn need_lines(m: &Match, indent: &str) {
-    let context = m.context.as_ref().map(|c| NeedMatch { need: format!("(description: {})", c.need), ..c.clone() });
+    let context = m.context.as_ref().map(|c| NeedMatch { need: format!("(beschrijving: {})", c.need), ..c.clone() });
     for n in m.needs.iter().chain(&context) {
         match &n.skill {
             Some(skill) => outln!(
-                "{indent}{:<40} <- {:<44} {:<8} sim {:.2} x level {:.2} = +{:.4}",
+                "{indent}{:<40} <- {:<44} {:<8} gelijkenis {:.2} x niveau {:.2} = +{:.4}",
                 shown(&n.need),
                 shown(skill),
                 via(n.via),
@@ -144,11 +144,11 @@ fn need_lines(m: &Match, indent: &str) {
                 n.level_factor,
                 n.contribution
             ),
-            None => outln!("{indent}{:<40} <- (not covered)", shown(&n.need)),
+            None => outln!("{indent}{:<40} <- (niet gedekt)", shown(&n.need)),
         }
     }
     if !m.missing_required.is_empty() {
-        outln!("{indent}misses required: {}", shown(&m.missing_required.join("; ")));
+        outln!("{indent}mist vereist: {}", shown(&m.missing_required.join("; ")));
     }
 }
 
@@ -198,7 +198,7 @@ pub fn rankings(initiatives: &[Initiative], results: &[Vec<Match>], format: Form
             for (i, ms) in initiatives.iter().zip(results) {
                 outln!("{} {} [{}]", shown(&i.id), shown(&i.title), shown(&i.municipality));
                 if ms.is_empty() {
-                    outln!("  (no eligible expert with a fitting skill)");
+                    outln!("  (geen expert met een passende vaardigheid die in aanmerking komt)");
                 }
                 for (r, m) in ms.iter().enumerate() {
                     outln!("  {:>2}. {:<14} {:.4}", r + 1, shown(&m.expert_id), m.score);
@@ -240,7 +240,7 @@ pub fn suggestions(initiatives: &[Initiative], found: &[Vec<SuggestedNeed>], for
             for (i, ss) in initiatives.iter().zip(found) {
                 outln!("{} {}", shown(&i.id), shown(&i.title));
                 if ss.is_empty() {
-                    outln!("  (no known concept in the title or description)");
+                    outln!("  (geen bekend begrip in de titel of beschrijving)");
                 }
                 for s in ss {
                     outln!("  {:<44} {:<32} <- {}", shown(&s.label), s.concept, shown(&s.triggers.join(", ")));
@@ -255,17 +255,17 @@ pub fn explanation(e: &Explanation, format: Format) {
     match (format, e) {
         (Format::Json | Format::Csv, _) => print_json(e),
         (Format::Table, Explanation::Match(m)) => {
-            outln!("{} for {}: score {:.4}", shown(&m.expert_id), shown(&m.initiative_id), m.score);
+            outln!("{} voor {}: score {:.4}", shown(&m.expert_id), shown(&m.initiative_id), m.score);
             need_lines(m, "  ");
             if let Some(d) = m.distance_km {
-                outln!("  distance {d:.1} km, factor {:.3}", m.distance_factor);
+                outln!("  afstand {d:.1} km, factor {:.3}", m.distance_factor);
             }
         }
         (Format::Table, Explanation::Exclusion(x)) => {
             let reason =
                 serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
             outln!(
-                "{} is not eligible for {}: {reason} — {}",
+                "{} komt niet in aanmerking voor {}: {reason} — {}",
                 shown(&x.expert_id),
                 shown(&x.initiative_id),
                 shown(&x.detail)
@@ -296,7 +296,7 @@ pub fn assignment(a: &participatienetwerk::Assignment, format: Format) {
             }
             for u in &a.unassigned {
                 outln!(
-                    "{:<16} {} place(s) empty: {} — {}",
+                    "{:<16} {} plaats(en) leeg: {} — {}",
                     shown(&u.initiative_id),
                     u.missing,
                     reason_text(u.reason),
@@ -304,7 +304,7 @@ pub fn assignment(a: &participatienetwerk::Assignment, format: Format) {
                 );
             }
             outln!(
-                "{} pairs, total score {:.4} ({} units), {} of {} initiatives complete, {} candidates",
+                "{} paren, totale score {:.4} ({} eenheden), {} van {} initiatieven compleet, {} kandidaten",
                 a.pairs.len(),
                 a.total_score,
                 a.objective_value,
@@ -361,7 +361,7 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         experts.iter().filter(|e| e.municipalities.iter().any(|m| r.registry.successors.contains_key(m))).count();
     outln!("Participatienetwerk demo");
     outln!(
-        "{} experts from {} municipalities ({} work for a shared-service organisation, {} still carry a pre-merger code), {} initiatives, {} distinct skill labels",
+        "{} experts uit {} gemeenten ({} werken voor een samenwerkingsorganisatie, {} hebben nog een code van voor een fusie), {} initiatieven, {} verschillende vaardigheden",
         experts.len(),
         municipalities.len(),
         shared,
@@ -370,7 +370,7 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         r.matcher.label_count()
     );
     outln!(
-        "generated in {:.0} ms, index built in {:.0} ms, {} initiatives ranked (top {}) in {:.0} ms",
+        "gemaakt in {:.0} ms, index gebouwd in {:.0} ms, {} initiatieven gerangschikt (top {}) in {:.0} ms",
         r.timings[0].as_secs_f64() * 1e3,
         r.timings[1].as_secs_f64() * 1e3,
         r.initiatives.len(),
@@ -405,23 +405,23 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         let needs: Vec<String> = i
             .needs
             .iter()
-            .map(|n| format!("{} (weight {}{})", n.label, n.weight, if n.required { ", required" } else { "" }))
+            .map(|n| format!("{} (gewicht {}{})", n.label, n.weight, if n.required { ", vereist" } else { "" }))
             .collect();
-        outln!("  needs: {}", needs.join("; "));
+        outln!("  behoeften: {}", needs.join("; "));
         for (rank, m) in ms.iter().enumerate() {
             let works: Vec<String> = by_id
                 .get(m.expert_id.as_str())
                 .map(|e| e.municipalities.iter().map(|c| named(r.registry, c)).collect())
                 .unwrap_or_default();
             let org = by_id.get(m.expert_id.as_str()).map(|e| service_of(e)).unwrap_or_default();
-            outln!("  {}. {}  score {:.4}  works for {}{}", rank + 1, m.expert_id, m.score, works.join(", "), org);
+            outln!("  {}. {}  score {:.4}  werkt voor {}{}", rank + 1, m.expert_id, m.score, works.join(", "), org);
             need_lines(m, "       ");
         }
         let detailed = r.matcher.rank_detailed(i, r.k)?;
         for x in detailed.excluded.iter().take(3) {
             let reason =
                 serde_json::to_value(x.reason).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-            outln!("  excluded {}: {reason} — {}", x.expert_id, x.detail);
+            outln!("  uitgesloten {}: {reason} — {}", x.expert_id, x.detail);
         }
     }
     let with_match = r.results.iter().filter(|m| !m.is_empty()).count();
@@ -431,7 +431,7 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
     let a = r.assignment;
     outln!();
     outln!(
-        "assignment (exact optimum, {} candidate pairs, {:.0} ms): {} pairs, total score {:.3}, {} of {} initiatives complete",
+        "toewijzing (exact optimum, {} kandidaatparen, {:.0} ms): {} paren, totale score {:.3}, {} van {} initiatieven compleet",
         a.stats.candidates,
         r.timings[3].as_secs_f64() * 1e3,
         a.pairs.len(),
@@ -449,11 +449,11 @@ pub fn demo(r: &DemoReport) -> Result<(), Error> {
         outln!("  {} ({}) <- {} ({})  {:.4}", p.initiative_id, town, p.expert_id, works.join(", "), p.score);
     }
     for u in a.unassigned.iter().take(3) {
-        outln!("  {} has {} empty place(s): {} — {}", u.initiative_id, u.missing, reason_text(u.reason), u.detail);
+        outln!("  {} heeft {} lege plaats(en): {} — {}", u.initiative_id, u.missing, reason_text(u.reason), u.detail);
     }
     outln!();
     outln!(
-        "summary: {} of {} initiatives have a match, mean best score {:.3}; {} listed matches and assigned pairs checked against the different-municipality rule: {} violations",
+        "samenvatting: {} van {} initiatieven hebben een match, gemiddelde beste score {:.3}; {} getoonde matches en toegewezen paren getoetst aan de regel andere gemeente: {} overtredingen",
         with_match,
         r.initiatives.len(),
         mean,

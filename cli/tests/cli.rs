@@ -57,7 +57,7 @@ fn explain_names_the_reason() {
     ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("same_municipality") && text.contains("works for GM0344"), "{text}");
+    assert!(text.contains("same_municipality") && text.contains("werkt voor GM0344"), "{text}");
 }
 
 #[test]
@@ -164,8 +164,8 @@ fn demo_runs_and_reports_no_violations() {
     let out = run(&["demo", "--experts", "500", "--initiatives", "10"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("assignment (exact optimum"), "{text}");
-    assert!(text.contains(": 0 violations"), "{text}");
+    assert!(text.contains("toewijzing (exact optimum"), "{text}");
+    assert!(text.contains(": 0 overtredingen"), "{text}");
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn rank_table_names_missing_required_needs() {
     );
     let out = run(&["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("misses required: Bibob-toets"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mist vereist: Bibob-toets"));
 }
 
 #[test]

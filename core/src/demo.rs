@@ -16,20 +16,20 @@ use rand_core::{Rng, SeedableRng};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct Municipality {
     code: String,
     name: String,
     population: u32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct SharedService {
     name: String,
     municipalities: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct MunicipalityData {
     municipalities: Vec<Municipality>,
     successors: BTreeMap<String, String>,
@@ -37,7 +37,7 @@ struct MunicipalityData {
     shared_services: Vec<SharedService>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct NeedTemplate {
     label: String,
     #[serde(default = "one")]
@@ -52,7 +52,7 @@ fn one() -> f64 {
     1.0
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct InitiativeTemplate {
     title: String,
     description: String,
@@ -61,20 +61,57 @@ struct InitiativeTemplate {
     hours_needed: Option<f64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct SkillPhrase {
     label: String,
     concept: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone, Default)]
 struct Templates {
     initiatives: Vec<InitiativeTemplate>,
     skill_phrases: Vec<SkillPhrase>,
 }
 
+#[cfg(feature = "embedded-knowledge")]
 const MUNICIPALITIES_JSON: &str = include_str!("../data/municipalities.json");
+#[cfg(feature = "embedded-knowledge")]
 const DEMO_JSON: &str = include_str!("../data/demo.json");
+
+/// The municipality list and the templates, loaded at init in builds
+/// without the `embedded-knowledge` feature (see [`crate::knowledge::load`]).
+static LOADED: std::sync::OnceLock<(MunicipalityData, Templates)> = std::sync::OnceLock::new();
+
+/// Installs the municipality list and the templates; loading again is a no-op.
+pub(crate) fn load_builtin(
+    municipalities: crate::validate::Value,
+    templates: crate::validate::Value,
+) -> crate::Result<()> {
+    fn read<T: serde::de::DeserializeOwned>(v: crate::validate::Value, field: &str) -> crate::Result<T> {
+        v.deserialize_into().map_err(|e| {
+            crate::Error::single(crate::Problem::new(
+                crate::Code::WrongType,
+                crate::RecordKind::Input,
+                field,
+                format!("is not the demo's {field} data: {e}"),
+            ))
+        })
+    }
+    let data = (read(municipalities, "municipalities")?, read(templates, "demo")?);
+    let _ = LOADED.set(data);
+    Ok(())
+}
+
+/// The municipality list and the templates: compiled in, or as loaded (empty before).
+fn sources() -> (MunicipalityData, Templates) {
+    #[cfg(feature = "embedded-knowledge")]
+    {
+        let mun = serde_json::from_str(MUNICIPALITIES_JSON).unwrap_or_default();
+        (mun, serde_json::from_str(DEMO_JSON).unwrap_or_default())
+    }
+    #[cfg(not(feature = "embedded-knowledge"))]
+    LOADED.get().cloned().unwrap_or_default()
+}
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,14 +259,7 @@ fn variant(base: &str, other: &str, gen: &mut Gen) -> String {
 
 /// Generates a data set.
 pub fn generate(spec: &DemoSpec) -> DemoData {
-    let mun: MunicipalityData = serde_json::from_str(MUNICIPALITIES_JSON).unwrap_or(MunicipalityData {
-        municipalities: Vec::new(),
-        successors: BTreeMap::new(),
-        successor_names: BTreeMap::new(),
-        shared_services: Vec::new(),
-    });
-    let templates: Templates =
-        serde_json::from_str(DEMO_JSON).unwrap_or(Templates { initiatives: Vec::new(), skill_phrases: Vec::new() });
+    let (mun, templates) = sources();
     let taxonomy: TaxonomyData = crate::taxonomy::Taxonomy::builtin_data();
     let mut gen = Gen { rng: ChaCha8Rng::seed_from_u64(spec.seed) };
 

@@ -53,6 +53,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod index;
+pub mod knowledge;
 pub mod model;
 pub mod rank;
 pub mod rules;

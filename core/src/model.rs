@@ -272,7 +272,7 @@ pub struct Exclusion {
     pub expert_id: String,
     /// The first rule that failed.
     pub reason: Reason,
-    /// Specifics, e.g. `works for GM0363 Amsterdam (via successor of GM0457)`.
+    /// Specifics, in Dutch, e.g. `werkt voor GM0363 Amsterdam (via opvolger van GM0457)`.
     pub detail: String,
 }
 

@@ -807,7 +807,7 @@ fn finish(
             initiative_id: q.id.clone(),
             expert_id: expert_id.to_owned(),
             reason: Reason::RequiredNeedUncovered,
-            detail: format!("no skill covers the required need {need:?}"),
+            detail: format!("geen vaardigheid dekt de vereiste behoefte {need:?}"),
         });
     }
     Ok(score::explain(q, expert_id, labels, &cv, el))

@@ -171,11 +171,13 @@ impl InitiativeFacts {
 /// Great-circle distance in km (haversine, mean Earth radius).
 pub fn distance_km(a: Location, b: Location) -> f64 {
     const R: f64 = 6371.0088;
+    // libm's functions, not the platform's: the same bits on every target.
     let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
     let dp = p2 - p1;
     let dl = (b.lon - a.lon).to_radians();
-    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * R * h.sqrt().min(1.0).asin()
+    let (sp, sl) = (libm::sin(dp / 2.0), libm::sin(dl / 2.0));
+    let h = sp * sp + libm::cos(p1) * libm::cos(p2) * (sl * sl);
+    2.0 * R * libm::asin(h.sqrt().min(1.0))
 }
 
 /// The code, as given, of a municipality the expert works for that is
@@ -198,11 +200,16 @@ pub fn same_municipality(e: &ExpertFacts, i: &InitiativeFacts, resolver: &Resolv
     shared_workplace(e, i, resolver).is_some() || shared_home(e, i, resolver, config).is_some()
 }
 
+/// A number as Dutch readers write it: a decimal comma.
+fn dutch_number(text: String) -> String {
+    text.replace('.', ",")
+}
+
 fn successor_note(given: Code, current: Code) -> String {
     if given == current {
         String::new()
     } else {
-        format!(" (via successor of {})", code_text(given))
+        format!(" (via opvolger van {})", code_text(given))
     }
 }
 
@@ -224,10 +231,10 @@ pub fn eligibility(
     config: &Config,
 ) -> std::result::Result<Eligible, (Reason, String)> {
     if let Some(m) = shared_workplace(e, i, resolver) {
-        let mut detail = format!("works for {}{}", resolver.describe(i.current), successor_note(m, i.current));
+        let mut detail = format!("werkt voor {}{}", resolver.describe(i.current), successor_note(m, i.current));
         if i.municipality != i.current {
             detail.push_str(&format!(
-                "; the initiative's {} is now {}",
+                "; de gemeente van het initiatief, {}, is nu {}",
                 code_text(i.municipality),
                 code_text(i.current)
             ));
@@ -235,14 +242,14 @@ pub fn eligibility(
         return Err((Reason::SameMunicipality, detail));
     }
     if let Some(h) = shared_home(e, i, resolver, config) {
-        let detail = format!("lives in {}{}", resolver.describe(i.current), successor_note(h, i.current));
+        let detail = format!("woont in {}{}", resolver.describe(i.current), successor_note(h, i.current));
         return Err((Reason::SameMunicipality, detail));
     }
     if e.max_initiatives == 0 {
-        return Err((Reason::NoCapacity, "max_initiatives is 0".into()));
+        return Err((Reason::NoCapacity, "neemt geen initiatieven aan (max_initiatives is 0)".into()));
     }
     if e.hours_per_month == Some(0.0) {
-        return Err((Reason::NoCapacity, "hours_per_month is 0".into()));
+        return Err((Reason::NoCapacity, "heeft geen uren (hours_per_month is 0)".into()));
     }
     if config.check_language && !e.languages.is_empty() {
         if let Some(lang) = &i.language {
@@ -250,7 +257,7 @@ pub fn eligibility(
                 let spoken: Vec<&str> = e.languages.iter().map(|l| &**l).collect();
                 return Err((
                     Reason::Language,
-                    format!("speaks {}; the initiative works in {lang}", spoken.join(", ")),
+                    format!("spreekt {}; het initiatief werkt in het {lang}", spoken.join(", ")),
                 ));
             }
         }
@@ -264,7 +271,11 @@ pub fn eligibility(
         if d > max && !remote {
             return Err((
                 Reason::TooFar,
-                format!("{d:.1} km away; travels at most {max} km and does not work remotely"),
+                format!(
+                    "{} km ver; reist hoogstens {} km en werkt niet op afstand",
+                    dutch_number(format!("{d:.1}")),
+                    dutch_number(max.to_string())
+                ),
             ));
         }
     }
@@ -343,11 +354,11 @@ mod tests {
         assert_eq!(r.resolve(9001), 363);
         let e = expert(&["GM9001"]);
         let err = eligibility(&e, &initiative("GM0363", &r), &r, &c).unwrap_err();
-        assert_eq!(err, (Reason::SameMunicipality, "works for GM0363 Amsterdam (via successor of GM9001)".into()));
+        assert_eq!(err, (Reason::SameMunicipality, "werkt voor GM0363 Amsterdam (via opvolger van GM9001)".into()));
         let e = expert(&["GM0363"]);
         let err = eligibility(&e, &initiative("GM0457", &r), &r, &c).unwrap_err();
         assert_eq!(err.0, Reason::SameMunicipality);
-        assert!(err.1.ends_with("the initiative's GM0457 is now GM0363"), "{}", err.1);
+        assert!(err.1.ends_with("de gemeente van het initiatief, GM0457, is nu GM0363"), "{}", err.1);
         assert!(eligibility(&expert(&["GM0344"]), &initiative("GM0363", &r), &r, &c).is_ok());
     }
 
@@ -368,7 +379,7 @@ mod tests {
         e.home = Some(363);
         let on = Config::default();
         let off = Config { exclude_home_municipality: false, ..Config::default() };
-        assert_eq!(eligibility(&e, &initiative("GM0363", &r), &r, &on).unwrap_err().1, "lives in GM0363");
+        assert_eq!(eligibility(&e, &initiative("GM0363", &r), &r, &on).unwrap_err().1, "woont in GM0363");
         assert!(eligibility(&e, &initiative("GM0363", &r), &r, &off).is_ok());
     }
 
@@ -385,13 +396,17 @@ mod tests {
         i.language = Some("nl".into());
         assert_eq!(
             eligibility(&e, &i, &r, &c).unwrap_err(),
-            (Reason::Language, "speaks en; the initiative works in nl".into())
+            (Reason::Language, "spreekt en; het initiatief werkt in het nl".into())
         );
         e.languages = vec!["en".into(), "nl".into()].into();
         e.location = Some(Location { lat: 52.37, lon: 4.90 });
         i.location = Some(Location { lat: 51.44, lon: 5.47 });
-        e.max_distance_km = Some(60.0);
-        assert_eq!(eligibility(&e, &i, &r, &c).unwrap_err().0, Reason::TooFar);
+        e.max_distance_km = Some(60.5);
+        let (reason, detail) = eligibility(&e, &i, &r, &c).unwrap_err();
+        assert_eq!(reason, Reason::TooFar);
+        assert!(detail.ends_with(" km ver; reist hoogstens 60,5 km en werkt niet op afstand"), "{detail}");
+        let km: f64 = detail.split(' ').next().unwrap().replace(',', ".").parse().unwrap();
+        assert!((km - 110.0).abs() < 5.0 && detail.contains(','), "a decimal comma: {detail}");
         e.remote = Some(true);
         let ok = eligibility(&e, &i, &r, &c).unwrap();
         assert!((ok.distance_km.unwrap() - 110.0).abs() < 5.0, "{:?}", ok.distance_km);

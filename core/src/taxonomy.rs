@@ -230,7 +230,7 @@ struct Index {
 /// The built-in taxonomy, one file per domain (file name, text), merged in
 /// file-name order. The WebAssembly package ships the same files merged into
 /// one compressed data file and loads it at init ([`Taxonomy::load_builtin`]).
-#[cfg(feature = "embedded-taxonomy")]
+#[cfg(feature = "embedded-knowledge")]
 pub const BUILTIN_FILES: [(&str, &str); 11] = [
     ("energie-klimaat-natuur.json", include_str!("../data/taxonomy/energie-klimaat-natuur.json")),
     // Everyday words and the words of municipal work they stand for.
@@ -253,16 +253,16 @@ static BUILTIN: OnceLock<Taxonomy> = OnceLock::new();
 
 impl Taxonomy {
     /// The built-in taxonomy of Dutch municipal expertise. In a build
-    /// without the `embedded-taxonomy` feature it is empty until
-    /// [`Taxonomy::load_builtin`] has run.
+    /// without the `embedded-knowledge` feature it is empty until
+    /// [`crate::knowledge::load`] has run.
     pub fn builtin() -> Taxonomy {
-        #[cfg(feature = "embedded-taxonomy")]
+        #[cfg(feature = "embedded-knowledge")]
         let built = BUILTIN.get_or_init(|| {
             // The built-in data is checked by a unit test; an empty taxonomy is the fallback.
             Taxonomy::build(merge_files(BUILTIN_FILES.map(|(_, text)| text)))
                 .unwrap_or_else(|_| Taxonomy::index(TaxonomyData::default()))
         });
-        #[cfg(not(feature = "embedded-taxonomy"))]
+        #[cfg(not(feature = "embedded-knowledge"))]
         let built = match BUILTIN.get() {
             Some(t) => t,
             None => return Taxonomy::index(TaxonomyData::default()),
@@ -271,21 +271,19 @@ impl Taxonomy {
     }
 
     /// Whether the built-in taxonomy is there: always with the
-    /// `embedded-taxonomy` feature, otherwise once [`Taxonomy::load_builtin`] ran.
+    /// `embedded-knowledge` feature, otherwise once [`crate::knowledge::load`] ran.
     pub fn builtin_loaded() -> bool {
-        cfg!(feature = "embedded-taxonomy") || BUILTIN.get().is_some()
+        cfg!(feature = "embedded-knowledge") || BUILTIN.get().is_some()
     }
 
-    /// Installs the built-in taxonomy from its data (the merged JSON of the
-    /// files under `core/data/taxonomy/`), for builds without the
-    /// `embedded-taxonomy` feature: the WebAssembly package loads it at init
-    /// from a compressed file beside the module, so the knowledge does not
-    /// weigh on the code download. Loading again is a no-op.
-    pub fn load_builtin(json: &str) -> Result<()> {
+    /// Installs the built-in taxonomy from its data (the merged files under
+    /// `core/data/taxonomy/`), for builds without the `embedded-knowledge`
+    /// feature; see [`crate::knowledge::load`]. Loading again is a no-op.
+    pub(crate) fn load_builtin(data: Value) -> Result<()> {
         if Taxonomy::builtin_loaded() {
             return Ok(());
         }
-        let data: TaxonomyData = validate::read_strict(validate::parse_json(json, "taxonomy")?, RecordKind::Taxonomy)?;
+        let data: TaxonomyData = validate::read_strict(data, RecordKind::Taxonomy)?;
         let built = Taxonomy::build(data)?;
         let _ = BUILTIN.set(built);
         Ok(())
@@ -676,7 +674,7 @@ impl Taxonomy {
 
 /// The built-in files merged into one taxonomy, in the order given; a file
 /// that does not parse is left out (a unit test checks that all do).
-#[cfg(feature = "embedded-taxonomy")]
+#[cfg(feature = "embedded-knowledge")]
 fn merge_files<'a>(texts: impl IntoIterator<Item = &'a str>) -> TaxonomyData {
     let mut data = TaxonomyData::default();
     for text in texts {

@@ -875,29 +875,38 @@ fn report(
         .map(|(i, x)| {
             let missing = x.experts_wanted - filled[i];
             let (reason, detail) = if offered[i] == 0 && !scored {
-                (UnassignedReason::NoEligibleExpert, "no scored pair names it".into())
+                (UnassignedReason::NoEligibleExpert, "geen gescoord paar noemt het".into())
             } else if offered[i] == 0 {
                 why_no_candidates(matcher, x)
             } else if offered[i] < x.experts_wanted {
                 (
                     UnassignedReason::TooFewCandidates,
-                    format!("{} candidate(s) for {} places", offered[i], x.experts_wanted),
+                    format!(
+                        "{} {} voor {} plaatsen",
+                        offered[i],
+                        if offered[i] == 1 { "kandidaat" } else { "kandidaten" },
+                        x.experts_wanted
+                    ),
                 )
             } else {
-                let mut causes = vec!["at capacity", "assigned elsewhere"];
+                let mut causes = vec!["vol", "elders ingedeeld"];
                 if ac.one_per_municipality || ac.municipality_cap.is_some() {
-                    causes.push("held back by a municipality option");
+                    causes.push("tegengehouden door een gemeente-optie");
                 }
                 if ac.mode == Mode::Optimal && ac.objective == Objective::MaxScore {
-                    causes.push("worth more elsewhere than here");
+                    causes.push("elders meer waard dan hier");
                 }
                 let last = causes.pop().unwrap_or_default();
                 (
                     UnassignedReason::ExpertsFull,
                     format!(
-                        "its {} {} {} or {last}",
-                        offered[i],
-                        if offered[i] == 1 { "candidate is" } else { "candidates are" },
+                        "{} {} {} of {last}",
+                        if offered[i] == 1 { "de" } else { "alle" },
+                        if offered[i] == 1 {
+                            "kandidaat is".to_string()
+                        } else {
+                            format!("{} kandidaten zijn", offered[i])
+                        },
                         causes.join(", ")
                     ),
                 )
@@ -931,8 +940,11 @@ fn why_no_candidates(matcher: &Matcher, i: &Initiative) -> (UnassignedReason, St
         }
         Some(x) => (
             UnassignedReason::NoEligibleExpert,
-            format!("the experts whose skills fit are not eligible, e.g. {}: {}", x.expert_id, x.detail),
+            format!(
+                "de experts met passende vaardigheden komen niet in aanmerking, bijv. {}: {}",
+                x.expert_id, x.detail
+            ),
         ),
-        None => (UnassignedReason::NoEligibleExpert, "no expert has a fitting skill".into()),
+        None => (UnassignedReason::NoEligibleExpert, "geen expert heeft een passende vaardigheid".into()),
     }
 }
