@@ -196,15 +196,25 @@ impl Query {
     }
 }
 
-/// Whether two labels can be spelling variants at all: edit similarity
-/// reaches [`Config::fuzzy_cutoff`] only when the distance is at most
-/// (1 - cutoff) times the longer length, and the length difference and then
-/// the histogram bound rule most pairs out cheaply.
+/// Whether two labels can be spelling variants at all: both at most
+/// [`MAX_FUZZY_CHARS`] long, and edit similarity reaches
+/// [`Config::fuzzy_cutoff`] only when the distance is at most (1 - cutoff)
+/// times the longer length, so the length difference and then the
+/// histogram bound rule most pairs out cheaply.
 pub(crate) fn may_be_variants(a: &crate::text::Label, b: &crate::text::Label, config: &Config) -> bool {
     let longest = a.len.max(b.len);
     let most = (1.0 - config.fuzzy_cutoff) * f64::from(longest) + 1e-9;
-    longest > 0 && f64::from(a.len.abs_diff(b.len)) <= most && f64::from(a.distance_bound(b)) <= most
+    longest > 0
+        && longest <= MAX_FUZZY_CHARS
+        && f64::from(a.len.abs_diff(b.len)) <= most
+        && f64::from(a.distance_bound(b)) <= most
 }
+
+/// Longest folded label compared by edit distance. Longer labels are
+/// sentences: their typing errors are corrected word by word, and the
+/// quadratic edit distance of two of them would cost more than the rest of
+/// a query.
+pub const MAX_FUZZY_CHARS: u32 = 64;
 
 /// Similarity of a need and a skill label in [0, 1], and how they met.
 pub fn similarity(need: &NeedQuery, skill: &Term, config: &Config) -> (f64, Via) {
@@ -403,6 +413,19 @@ mod tests {
         assert!(s > 0.8 && s < 1.0, "{s}");
         let noise = Taxonomy::builtin().term("kinderopvang", &c);
         assert_eq!(similarity(&q.needs[0], &noise, &c), (0.0, Via::None));
+    }
+
+    #[test]
+    fn long_labels_are_not_compared_by_edit_distance() {
+        let n = Taxonomy::builtin();
+        let c = Config::default();
+        let words = |k: usize| (0..k).map(|i| format!("woord{i}")).collect::<Vec<_>>();
+        let (short, long) = (words(5).join(" "), words(14).join(" "));
+        let typo = |s: &str| s.replacen("woord1", "wooord1", 1);
+        let label = |s: &str| n.term(s, &c).label;
+        assert!(may_be_variants(&label(&short), &label(&typo(&short)), &c));
+        assert!(label(&long).len > MAX_FUZZY_CHARS);
+        assert!(!may_be_variants(&label(&long), &label(&typo(&long)), &c));
     }
 
     #[test]

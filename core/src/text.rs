@@ -119,6 +119,13 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// Characters of `s` once spelled out (Unicode compatibility decomposition,
+/// as [`fold`] does it), counted up to `stop`: "ﷺ" is one character written
+/// and 18 spelled out, so a length cap must look at this count too.
+pub fn spelled_out_chars(s: &str, stop: usize) -> usize {
+    s.nfkd().take(stop).count()
+}
+
 /// Whether a label has no letter or digit at all.
 pub fn is_blank_label(s: &str) -> bool {
     !s.chars().any(char::is_alphanumeric)

@@ -25,6 +25,10 @@ pub const MAX_ID_CHARS: usize = 128;
 /// Longest skill or need label, in characters. Labels are names, not prose;
 /// the cap bounds the cost of every string comparison.
 pub const MAX_LABEL_CHARS: usize = 200;
+/// A label may spell out (Unicode compatibility decomposition, as folding
+/// does) to at most this many times [`MAX_LABEL_CHARS`]: accents and
+/// ligatures fit, a run of characters that each expand 18-fold does not.
+pub const MAX_SPELLED_OUT_FACTOR: usize = 2;
 /// Longest initiative title, in characters.
 pub const MAX_TITLE_CHARS: usize = 500;
 /// Longest initiative description, in characters.
@@ -590,6 +594,8 @@ pub(crate) fn read_strict<T: DeserializeOwned>(v: Value, kind: RecordKind) -> Re
 
 /// Parses JSON text into a [`Value`].
 pub fn parse_json(text: &str, what: &str) -> Result<Value> {
+    // A byte-order mark, as some editors write it, is no part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str::<Value>(text).map_err(|e| {
         Error::single(Problem::new(Code::Parse, RecordKind::Input, "", format!("{what}: invalid JSON: {e}")))
     })
@@ -657,7 +663,15 @@ impl Checker<'_> {
         if n > cap {
             self.push(Code::TooLong, field, format!("has {n} characters, at most {cap}"));
         } else if let Some(code) = code_if_empty {
-            if s.trim().is_empty() {
+            let spelled = crate::text::spelled_out_chars(s, MAX_SPELLED_OUT_FACTOR * cap + 1);
+            if spelled > MAX_SPELLED_OUT_FACTOR * cap {
+                let most = MAX_SPELLED_OUT_FACTOR * cap;
+                self.push(
+                    Code::TooLong,
+                    field,
+                    format!("has more than {most} characters once spelled out (Unicode compatibility forms), at most {most}"),
+                );
+            } else if s.trim().is_empty() {
                 self.push(code, field, "must not be empty");
             } else if crate::text::is_blank_label(s) {
                 self.push(Code::EmptyLabel, field, format!("has no letters or digits: {:?}", truncate(s, 40)));
@@ -1031,6 +1045,31 @@ mod tests {
         let err = read_expert(v, ReadOptions::default()).unwrap_err();
         assert_eq!(err.problems()[0].code, Code::TooLong);
         assert_eq!(err.problems()[0].field, "skills[0].label");
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_json_is_accepted() {
+        let text = r#"{"id": "e-1", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3}]}"#;
+        let v = parse_json(&format!("\u{feff}{text}"), "experts");
+        assert_eq!(read_expert(v.unwrap(), ReadOptions::default()).unwrap().id, "e-1");
+        let list = format!("\u{feff}[{text}]");
+        assert_eq!(read_experts_json(&list, "experts.json", ReadOptions::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_label_that_spells_out_far_beyond_the_cap_is_rejected() {
+        let expert = |label: &str| {
+            json(&format!(
+                r#"{{"id": "e-1", "municipalities": ["GM0363"], "skills": [{{"label": "{label}", "level": 2}}]}}"#
+            ))
+        };
+        // 200 characters written, 3,600 spelled out.
+        let err = read_expert(expert(&"\u{FDFA}".repeat(200)), ReadOptions::default()).unwrap_err();
+        assert_eq!(err.problems()[0].code, Code::TooLong);
+        assert_eq!(err.problems()[0].field, "skills[0].label");
+        assert!(err.to_string().contains("spelled out"), "{err}");
+        // Accents spell out to two characters each: still fine.
+        assert!(read_expert(expert(&"\u{E9}".repeat(200)), ReadOptions::default()).is_ok());
     }
 
     #[test]
