@@ -236,3 +236,16 @@ def test_demo_data_sizes_are_capped() -> None:
     with pytest.raises(pn.ValidationError) as info:
         pn.demo_data(experts=10**12)
     assert (info.value.code, info.value.field) == ("invalid_argument", "experts")
+
+
+def test_misspelt_config_field_is_named_once() -> None:
+    with pytest.raises(pn.ValidationError) as e:
+        pn.Matcher([expert()], config={"fuzzy_cutof": 0.9})
+    assert e.value.field == "fuzzy_cutof"
+    assert str(e.value).startswith("config: fuzzy_cutof is an unknown field")
+
+
+def test_an_empty_assignment_totals_plus_zero() -> None:
+    total = pn.assign([], [])["total_score"]
+    assert total == 0.0 and math.copysign(1.0, total) == 1.0
+

@@ -117,6 +117,21 @@ fn csv_input_and_csv_output() {
 }
 
 #[test]
+fn json_files_with_a_byte_order_mark_are_read() {
+    let e = write(
+        "bom-experts.json",
+        "\u{feff}[{\"id\": \"e-1\", \"municipalities\": [\"GM0363\"], \"skills\": [{\"label\": \"Wmo\", \"level\": 4}]}]",
+    );
+    let i = write(
+        "bom-initiatives.json",
+        "\u{feff}[{\"id\": \"i-1\", \"municipality\": \"GM0344\", \"needs\": [{\"label\": \"Wmo\"}]}]",
+    );
+    let out = run(&["rank", "--experts", e.to_str().unwrap(), "--initiatives", i.to_str().unwrap(), "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).lines().nth(1).is_some_and(|l| l.starts_with("i-1,1,e-1,")));
+}
+
+#[test]
 fn assign_with_edges_rejects_a_same_municipality_pair() {
     let e = write("edge-experts.json", r#"[{"id": "e-1", "municipalities": ["GM0363"]}]"#);
     let i = write("edge-initiatives.json", r#"[{"id": "i-1", "municipality": "GM0363"}]"#);

@@ -255,6 +255,7 @@ mod tests {
         let v = validate::parse_json(r#"{"fuzzy_cutof": 0.9}"#, "config").unwrap();
         let e = Config::from_value(v).unwrap_err();
         assert_eq!(e.code(), Code::UnknownField);
+        assert_eq!(e.problems()[0].field, "fuzzy_cutof");
         assert!(e.to_string().contains("did you mean `fuzzy_cutoff`?"), "{e}");
     }
 

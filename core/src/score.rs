@@ -99,7 +99,8 @@ pub struct Query {
 /// Sum of values in ascending order: the same multiset gives the same bits in any order.
 pub fn ordered_sum(values: &mut [f64]) -> f64 {
     values.sort_unstable_by(f64::total_cmp);
-    values.iter().sum()
+    // From +0, so that nothing to add is 0 and not -0.
+    values.iter().fold(0.0, |sum, x| sum + x)
 }
 
 impl Query {
@@ -413,6 +414,12 @@ mod tests {
         assert!(s > 0.8 && s < 1.0, "{s}");
         let noise = Taxonomy::builtin().term("kinderopvang", &c);
         assert_eq!(similarity(&q.needs[0], &noise, &c), (0.0, Via::None));
+    }
+
+    #[test]
+    fn an_empty_sum_is_plus_zero() {
+        assert_eq!(ordered_sum(&mut []).to_bits(), 0.0f64.to_bits());
+        assert_eq!(ordered_sum(&mut [0.25, 0.5]), 0.75);
     }
 
     #[test]

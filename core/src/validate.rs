@@ -272,7 +272,9 @@ fn deserialize_record<T: DeserializeOwned>(v: Value, kind: RecordKind) -> std::r
                     Some(s) => format!("is an unknown field, did you mean `{s}`?"),
                     None => format!("is an unknown field (known: {})", known.join(", ")),
                 };
-                Problem::new(Code::UnknownField, kind, join(&path, name), message)
+                // The path already ends at the unknown field when serde names it there.
+                let field = if path == *name || path.ends_with(&format!(".{name}")) { path } else { join(&path, name) };
+                Problem::new(Code::UnknownField, kind, field, message)
             }
             other => Problem::new(Code::WrongType, kind, path, other.to_string()),
         }
