@@ -4,7 +4,7 @@
 use crate::error::{Code, Error, Problem, RecordKind, Result};
 use crate::index::{Matcher, Scratch};
 use crate::model::{Exclusion, Expert, Explanation, Initiative, Match, Ranking, Reason};
-use crate::rules::{eligibility, Eligible, ExpertFacts};
+use crate::rules::{eligibility, eligibility_to_score, Eligible, ExpertFacts};
 use crate::score::{self, covers, covers_required, level_factor, score_bound, similarity, NeedQuery, Query};
 use crate::validate;
 use std::cmp::Ordering;
@@ -326,7 +326,7 @@ impl Matcher {
         if !lists.admits(complete, score_bound(q, values), config.min_score) {
             return;
         }
-        let eligible = eligibility(&self.facts[e as usize], &q.facts, &self.resolver, config).ok();
+        let eligible = eligibility_to_score(&self.facts[e as usize], &q.facts, &self.resolver, config).ok();
         match eligible.filter(|_| complete || !config.strict_required) {
             Some(el) => {
                 let sc = score::score(q, values, el.distance_factor);

@@ -230,6 +230,28 @@ pub fn eligibility(
     resolver: &Resolver,
     config: &Config,
 ) -> std::result::Result<Eligible, (Reason, String)> {
+    check(e, i, resolver, config, true)
+}
+
+/// [`eligibility`] without working out a distance that decides nothing (no
+/// travel limit, no distance weight): for scoring many candidates, of which
+/// only the listed ones report their distance. The same outcome and factor.
+pub(crate) fn eligibility_to_score(
+    e: &ExpertFacts,
+    i: &InitiativeFacts,
+    resolver: &Resolver,
+    config: &Config,
+) -> std::result::Result<Eligible, (Reason, String)> {
+    check(e, i, resolver, config, false)
+}
+
+fn check(
+    e: &ExpertFacts,
+    i: &InitiativeFacts,
+    resolver: &Resolver,
+    config: &Config,
+    report_distance: bool,
+) -> std::result::Result<Eligible, (Reason, String)> {
     if let Some(m) = shared_workplace(e, i, resolver) {
         let mut detail = format!("werkt voor {}{}", resolver.describe(i.current), successor_note(m, i.current));
         if i.municipality != i.current {
@@ -262,11 +284,12 @@ pub fn eligibility(
             }
         }
     }
+    let remote = e.remote == Some(true);
+    let decides = !remote && (e.max_distance_km.is_some() || config.distance_weight > 0.0);
     let distance = match (e.location, i.location) {
-        (Some(a), Some(b)) => Some(distance_km(a, b)),
+        (Some(a), Some(b)) if report_distance || decides => Some(distance_km(a, b)),
         _ => None,
     };
-    let remote = e.remote == Some(true);
     if let (Some(d), Some(max)) = (distance, e.max_distance_km) {
         if d > max && !remote {
             return Err((
@@ -321,6 +344,32 @@ mod tests {
             current: r.resolve(code_number(m)),
             language: None,
             location: None,
+        }
+    }
+
+    #[test]
+    fn scoring_without_the_distance_decides_the_same() {
+        let r = Resolver::default();
+        let mut i = initiative("GM0344", &r);
+        i.location = Some(Location { lat: 52.09, lon: 5.12 });
+        for max in [None, Some(10.0), Some(500.0)] {
+            for remote in [None, Some(true), Some(false)] {
+                for weight in [0.0, 0.5] {
+                    let mut e = expert(&["GM0363"]);
+                    e.location = Some(Location { lat: 52.37, lon: 4.90 });
+                    (e.max_distance_km, e.remote) = (max, remote);
+                    let c = Config { distance_weight: weight, ..Config::default() };
+                    let (full, lazy) = (eligibility(&e, &i, &r, &c), eligibility_to_score(&e, &i, &r, &c));
+                    match (full, lazy) {
+                        (Ok(a), Ok(b)) => {
+                            assert_eq!(a.distance_factor.to_bits(), b.distance_factor.to_bits());
+                            assert!(a.distance_km.is_some());
+                        }
+                        (Err(a), Err(b)) => assert_eq!(a, b),
+                        other => panic!("{max:?} {remote:?} {weight}: {other:?}"),
+                    }
+                }
+            }
         }
     }
 
