@@ -594,13 +594,72 @@ pub(crate) fn read_strict<T: DeserializeOwned>(v: Value, kind: RecordKind) -> Re
     deserialize_record::<T>(v, kind).map_err(Error::single)
 }
 
-/// Parses JSON text into a [`Value`].
+/// Parses JSON text into a [`Value`]. A key given twice in one object is
+/// an error: a record that says two different things is not read as the
+/// last of them.
 pub fn parse_json(text: &str, what: &str) -> Result<Value> {
     // A byte-order mark, as some editors write it, is no part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Value>(text).map_err(|e| {
+    serde_json::from_str::<Unique>(text).map(|u| u.0).map_err(|e| {
         Error::single(Problem::new(Code::Parse, RecordKind::Input, "", format!("{what}: invalid JSON: {e}")))
     })
+}
+
+/// A JSON value whose objects name each key once.
+struct Unique(Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::I64(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::U64(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(Value::F64(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Unit)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Unique(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Seq(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Unique(v) = map.next_value()?;
+            if out.insert(Value::String(key.clone()), v).is_some() {
+                return Err(serde::de::Error::custom(format!("the key {:?} is given twice", truncate(&key, 40))));
+            }
+        }
+        Ok(Value::Map(out))
+    }
 }
 
 /// Every problem with a record set, for reporting without failing. Either side may be absent.
@@ -1047,6 +1106,19 @@ mod tests {
         let err = read_expert(v, ReadOptions::default()).unwrap_err();
         assert_eq!(err.problems()[0].code, Code::TooLong);
         assert_eq!(err.problems()[0].field, "skills[0].label");
+    }
+
+    #[test]
+    fn a_key_given_twice_is_an_error() {
+        let text = r#"[{"id": "e-1", "municipalities": ["GM0363"], "skills": [{"label": "Wmo", "level": 3}],
+            "municipalities": ["GM0344"]}]"#;
+        let e = read_experts_json(text, "experts.json", ReadOptions::default()).unwrap_err();
+        assert_eq!(e.code(), Code::Parse);
+        assert!(e.to_string().contains(r#"the key "municipalities" is given twice"#), "{e}");
+        // The same keys in different objects are fine, and values keep their kinds.
+        let v = parse_json(r#"{"a": {"x": 1}, "b": {"x": -2.5, "y": [true, null, "s"]}}"#, "t").unwrap();
+        let Value::Map(m) = v else { panic!() };
+        assert_eq!(m.len(), 2);
     }
 
     #[test]
