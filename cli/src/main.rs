@@ -58,6 +58,10 @@ struct DemoArgs {
     /// Experts per initiative.
     #[arg(short, default_value_t = 3)]
     k: usize,
+    /// Also write the generated data to this directory (experts.json,
+    /// initiatives.json, registry.json), to try the other commands on.
+    #[arg(long)]
+    write: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -336,12 +340,38 @@ fn run_suggest(a: SuggestArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the demo data as the interchange format's JSON files.
+fn write_demo_files(dir: &std::path::Path, data: &demo::DemoData) -> Result<(), Error> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| {
+        Error::single(participatienetwerk::Problem::new(
+            participatienetwerk::Code::InvalidArgument,
+            participatienetwerk::RecordKind::Input,
+            "",
+            format!("--write {}: {what}: {e}", dir.display()),
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail("the directory could not be made", &e))?;
+    let files: [(&str, serde_json::Result<String>); 3] = [
+        ("experts.json", serde_json::to_string_pretty(&data.experts)),
+        ("initiatives.json", serde_json::to_string_pretty(&data.initiatives)),
+        ("registry.json", serde_json::to_string_pretty(&data.registry)),
+    ];
+    for (name, text) in files {
+        let text = text.map_err(|e| fail(name, &e))?;
+        std::fs::write(dir.join(name), text + "\n").map_err(|e| fail(name, &e))?;
+    }
+    Ok(())
+}
+
 fn run_demo(a: DemoArgs) -> Result<ExitCode, Error> {
     let started = std::time::Instant::now();
     let spec = demo::DemoSpec { experts: a.experts, initiatives: a.initiatives, seed: a.seed };
     spec.check()?;
     let data = demo::generate(&spec);
     let generated = started.elapsed();
+    if let Some(dir) = &a.write {
+        write_demo_files(dir, &data)?;
+    }
     let registry = data.registry.clone();
     let t = std::time::Instant::now();
     let matcher = Matcher::new(data.experts, Settings { registry: registry.clone(), ..Settings::default() })?;

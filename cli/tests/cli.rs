@@ -265,3 +265,22 @@ fn csv_cells_cannot_become_formulas_and_tables_show_control_characters() {
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
     assert!(text.contains(r"e-\u{1b}[2J\u{202e}"), "{text}");
 }
+
+#[test]
+fn readme_commands_run_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let section = readme.split("## Command line").nth(1).unwrap();
+    let block = section.split("```sh").nth(1).unwrap().split("```").next().unwrap();
+    let prefix = "cargo run --release -p participatienetwerk-cli -- ";
+    let lines: Vec<&str> = block.lines().filter_map(|l| l.trim().strip_prefix(prefix)).collect();
+    assert!(lines.len() >= 6, "{block}");
+    let dir = std::env::temp_dir().join(format!("pn-cli-readme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for line in lines {
+        let out = bin().args(line.split_whitespace()).current_dir(&dir).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{line}: {}{stdout}", String::from_utf8_lossy(&out.stderr));
+        assert!(!stdout.trim().is_empty(), "{line}: no output");
+    }
+    assert!(dir.join("demo-data/registry.json").is_file());
+}
