@@ -16,20 +16,20 @@ use rand_core::{Rng, SeedableRng};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize)]
 struct Municipality {
     code: String,
     name: String,
     population: u32,
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize)]
 struct SharedService {
     name: String,
     municipalities: Vec<String>,
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize, Default)]
 struct MunicipalityData {
     municipalities: Vec<Municipality>,
     successors: BTreeMap<String, String>,
@@ -37,7 +37,7 @@ struct MunicipalityData {
     shared_services: Vec<SharedService>,
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize)]
 struct NeedTemplate {
     label: String,
     #[serde(default = "one")]
@@ -52,7 +52,7 @@ fn one() -> f64 {
     1.0
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize)]
 struct InitiativeTemplate {
     title: String,
     description: String,
@@ -61,13 +61,13 @@ struct InitiativeTemplate {
     hours_needed: Option<f64>,
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize)]
 struct SkillPhrase {
     label: String,
     concept: String,
 }
 
-#[derive(Deserialize, Clone, Default)]
+#[derive(Deserialize, Default)]
 struct Templates {
     initiatives: Vec<InitiativeTemplate>,
     skill_phrases: Vec<SkillPhrase>,
@@ -78,9 +78,10 @@ const MUNICIPALITIES_JSON: &str = include_str!("../data/municipalities.json");
 #[cfg(feature = "embedded-knowledge")]
 const DEMO_JSON: &str = include_str!("../data/demo.json");
 
-/// The municipality list and the templates, loaded at init in builds
-/// without the `embedded-knowledge` feature (see [`crate::knowledge::load`]).
-static LOADED: std::sync::OnceLock<(MunicipalityData, Templates)> = std::sync::OnceLock::new();
+/// The municipality list and the templates: compiled in and read on first
+/// use, or loaded at init in builds without the `embedded-knowledge`
+/// feature (see [`crate::knowledge::load`]).
+static DATA: std::sync::OnceLock<(MunicipalityData, Templates)> = std::sync::OnceLock::new();
 
 /// Installs the municipality list and the templates; loading again is a no-op.
 pub(crate) fn load_builtin(
@@ -98,19 +99,22 @@ pub(crate) fn load_builtin(
         })
     }
     let data = (read(municipalities, "municipalities")?, read(templates, "demo")?);
-    let _ = LOADED.set(data);
+    let _ = DATA.set(data);
     Ok(())
 }
 
 /// The municipality list and the templates: compiled in, or as loaded (empty before).
-fn sources() -> (MunicipalityData, Templates) {
+fn sources() -> &'static (MunicipalityData, Templates) {
     #[cfg(feature = "embedded-knowledge")]
-    {
+    return DATA.get_or_init(|| {
         let mun = serde_json::from_str(MUNICIPALITIES_JSON).unwrap_or_default();
         (mun, serde_json::from_str(DEMO_JSON).unwrap_or_default())
-    }
+    });
     #[cfg(not(feature = "embedded-knowledge"))]
-    LOADED.get().cloned().unwrap_or_default()
+    {
+        static EMPTY: std::sync::LazyLock<(MunicipalityData, Templates)> = std::sync::LazyLock::new(Default::default);
+        DATA.get().unwrap_or(&EMPTY)
+    }
 }
 
 /// What to generate.

@@ -543,15 +543,15 @@ impl Taxonomy {
     /// Concept labels all of whose stems occur in `label`, keeping only those
     /// not inside a larger one found: (concept, stems, the concept label).
     fn contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
-        maximal(self.all_contained(label))
+        maximal(self.all_contained(&label.tokens))
     }
 
-    /// Every concept label all of whose stems occur in `label`.
-    fn all_contained<'a>(&'a self, label: &Label) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
+    /// Every concept label all of whose stems occur in `tokens` (sorted stems).
+    fn all_contained<'a>(&'a self, tokens: &[u64]) -> Vec<(u32, &'a [u64], &'a Arc<str>)> {
         let mut found: Vec<(u32, &[u64], &Arc<str>)> = Vec::new();
-        for t in &label.tokens {
+        for t in tokens {
             for (c, toks, l) in self.index.by_token.get(t).map(Vec::as_slice).unwrap_or_default() {
-                if label.contains_all(toks) {
+                if toks.iter().all(|x| tokens.binary_search(x).is_ok()) {
                     found.push((*c, toks, l));
                 }
             }
@@ -567,8 +567,10 @@ impl Taxonomy {
     /// [`MAX_TEXT_CONCEPTS`] concepts. "moestuin ... geen grond" far apart
     /// does not name "grond van een moestuin".
     pub fn find_concepts(&self, text: &str) -> Vec<Found> {
-        let label = self.index.normalizer.label(text);
         let words: Vec<Vec<u64>> = self.index.normalizer.word_stems(text).into_iter().map(|w| w.1).collect();
+        let mut tokens: Vec<u64> = words.iter().flatten().copied().collect();
+        tokens.sort_unstable();
+        tokens.dedup();
         let near = |stems: &[u64]| {
             let span = stems.len() + TEXT_WINDOW_SLACK;
             stems.len() < 2
@@ -577,7 +579,7 @@ impl Taxonomy {
                     stems.iter().all(|t| window.iter().any(|w| w.contains(t)))
                 })
         };
-        let mut found = maximal(self.all_contained(&label).into_iter().filter(|f| near(f.1)).collect());
+        let mut found = maximal(self.all_contained(&tokens).into_iter().filter(|f| near(f.1)).collect());
         found.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)).then_with(|| a.2.cmp(b.2)));
         let mut out: Vec<Found> = Vec::new();
         for (c, stems, l) in found {
@@ -599,24 +601,13 @@ impl Taxonomy {
         for link in links {
             let c = link.concept;
             reach.offer(c, link.strength * config.synonym_similarity, Via::Synonym);
-            self.walk(
-                c,
-                &self.index.broader,
-                link.strength,
-                config.broader_similarity,
-                Via::Broader,
-                config,
-                &mut reach,
-            );
-            self.walk(
-                c,
-                &self.index.narrower,
-                link.strength,
-                config.narrower_similarity,
-                Via::Narrower,
-                config,
-                &mut reach,
-            );
+            let (broader, narrower) = (&self.index.broader, &self.index.narrower);
+            Self::each_within(broader, c, config.max_hops, |x, steps| {
+                reach.offer(x, link.strength * config.broader_similarity.powi(steps as i32), Via::Broader);
+            });
+            Self::each_within(narrower, c, config.max_hops, |x, steps| {
+                reach.offer(x, link.strength * config.narrower_similarity.powi(steps as i32), Via::Narrower);
+            });
             for &r in &self.index.related[c as usize] {
                 reach.offer(r, link.strength * config.related_similarity, Via::Related);
             }
@@ -628,43 +619,33 @@ impl Taxonomy {
                 }
             }
             if link.strength * config.cousin_similarity >= config.min_similarity && config.cousin_similarity > 0.0 {
-                let mut up = Reach::default();
-                self.walk(c, &self.index.broader, 1.0, 1.0, Via::Broader, config, &mut up);
-                for a in up.concepts().collect::<Vec<_>>() {
-                    let mut down = Reach::default();
-                    self.walk(a, &self.index.narrower, 1.0, 1.0, Via::Narrower, config, &mut down);
-                    for x in down.concepts() {
+                let cousin = link.strength * config.cousin_similarity;
+                Self::each_within(broader, c, config.max_hops, |ancestor, _| {
+                    Self::each_within(narrower, ancestor, config.max_hops, |x, _| {
                         if x != c {
-                            reach.offer(x, link.strength * config.cousin_similarity, Via::Related);
+                            reach.offer(x, cousin, Via::Related);
                         }
-                    }
-                }
+                    });
+                });
             }
         }
         reach
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        &self,
-        start: u32,
-        edges: &[Vec<u32>],
-        strength: f64,
-        step: f64,
-        via: Via,
-        config: &Config,
-        reach: &mut Reach,
-    ) {
+    /// Visits every concept within `max_hops` steps along `edges` from
+    /// `start` (not `start` itself), each once, nearest first, with its
+    /// number of steps.
+    fn each_within(edges: &[Vec<u32>], start: u32, max_hops: u32, mut visit: impl FnMut(u32, u32)) {
         let mut queue = VecDeque::from([(start, 0u32)]);
         let mut seen = vec![start];
         while let Some((c, d)) = queue.pop_front() {
-            if d >= config.max_hops {
+            if d >= max_hops {
                 continue;
             }
             for &next in &edges[c as usize] {
                 if !seen.contains(&next) {
                     seen.push(next);
-                    reach.offer(next, strength * step.powi(d as i32 + 1), via);
+                    visit(next, d + 1);
                     queue.push_back((next, d + 1));
                 }
             }
@@ -752,11 +733,8 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         for (w, name) in std::iter::once((word, field.clone()))
             .chain(targets.iter().enumerate().map(|(j, t)| (t, format!("{field}[{j}]"))))
         {
-            let n = w.chars().count();
-            if n > validate::MAX_LABEL_CHARS {
-                push!(Code::TooLong, None, name, format!("has {n} characters, at most {}", validate::MAX_LABEL_CHARS));
-            } else if crate::text::is_blank_label(w) {
-                push!(Code::EmptyLabel, None, name, format!("has no letters or digits: {w:?}"));
+            if let Some((code, message)) = validate::label_problem(w) {
+                push!(code, None, name, message);
             }
         }
     }
@@ -795,21 +773,8 @@ fn check(data: &TaxonomyData) -> Vec<Problem> {
         for (field, l) in std::iter::once(("label".to_string(), &c.label))
             .chain(c.alt_labels.iter().enumerate().map(|(j, l)| (format!("alt_labels[{j}]"), l)))
         {
-            let n = l.chars().count();
-            if n > validate::MAX_LABEL_CHARS {
-                push!(
-                    Code::TooLong,
-                    id,
-                    format!("concepts[{i}].{field}"),
-                    format!("has {n} characters, at most {}", validate::MAX_LABEL_CHARS)
-                );
-            } else if crate::text::is_blank_label(l) {
-                push!(
-                    Code::EmptyLabel,
-                    id,
-                    format!("concepts[{i}].{field}"),
-                    format!("has no letters or digits: {l:?}")
-                );
+            if let Some((code, message)) = validate::label_problem(l) {
+                push!(code, id, format!("concepts[{i}].{field}"), message);
             }
         }
         for (field, list) in [("broader", &c.broader), ("related", &c.related)] {
@@ -1011,6 +976,10 @@ mod tests {
         let bad = r#"{"concepts": [], "expansions": {"toestemming": ["", "vergunning"]}}"#;
         let e = Taxonomy::new(serde_json::from_str(bad).unwrap()).unwrap_err();
         assert!(e.to_string().contains(r#"expansions["toestemming"][0]"#), "{e}");
+        // The same label rules as for records: a concept label that spells out too long is named.
+        let long = format!(r#"{{"concepts": [{{"id": "x", "label": "{}"}}]}}"#, "\u{FDFA}".repeat(200));
+        let e = Taxonomy::new(serde_json::from_str(&long).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("concepts[0].label has more than 400 characters once spelled out"), "{e}");
     }
 
     #[test]

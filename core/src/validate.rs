@@ -239,6 +239,27 @@ fn expected(exp: &str) -> String {
     }
 }
 
+/// What is wrong with a label (a skill's, a need's, a taxonomy's), if
+/// anything: longer than [`MAX_LABEL_CHARS`], longer than
+/// [`MAX_SPELLED_OUT_FACTOR`] times that once spelled out, or without a
+/// letter or digit.
+pub(crate) fn label_problem(s: &str) -> Option<(Code, String)> {
+    let n = s.chars().count();
+    let most = MAX_SPELLED_OUT_FACTOR * MAX_LABEL_CHARS;
+    if n > MAX_LABEL_CHARS {
+        Some((Code::TooLong, format!("has {n} characters, at most {MAX_LABEL_CHARS}")))
+    } else if crate::text::spelled_out_chars(s, most + 1) > most {
+        Some((
+            Code::TooLong,
+            format!("has more than {most} characters once spelled out (Unicode compatibility forms), at most {most}"),
+        ))
+    } else if crate::text::is_blank_label(s) {
+        Some((Code::EmptyLabel, format!("has no letters or digits: {:?}", truncate(s, 40))))
+    } else {
+        None
+    }
+}
+
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
@@ -724,18 +745,10 @@ impl Checker<'_> {
         if n > cap {
             self.push(Code::TooLong, field, format!("has {n} characters, at most {cap}"));
         } else if let Some(code) = code_if_empty {
-            let spelled = crate::text::spelled_out_chars(s, MAX_SPELLED_OUT_FACTOR * cap + 1);
-            if spelled > MAX_SPELLED_OUT_FACTOR * cap {
-                let most = MAX_SPELLED_OUT_FACTOR * cap;
-                self.push(
-                    Code::TooLong,
-                    field,
-                    format!("has more than {most} characters once spelled out (Unicode compatibility forms), at most {most}"),
-                );
-            } else if s.trim().is_empty() {
+            if s.trim().is_empty() {
                 self.push(code, field, "must not be empty");
-            } else if crate::text::is_blank_label(s) {
-                self.push(Code::EmptyLabel, field, format!("has no letters or digits: {:?}", truncate(s, 40)));
+            } else if let Some((code, message)) = label_problem(s) {
+                self.push(code, field, message);
             }
         }
     }
